@@ -1,0 +1,591 @@
+package dev.gloo.store.raft;
+
+import dev.gloo.store.DataDirException;
+import dev.gloo.store.InvalidRequestException;
+import dev.gloo.store.KeyValue;
+import dev.gloo.store.RangeResult;
+import dev.gloo.store.Store;
+import dev.gloo.store.StoreException;
+import dev.gloo.store.StoreUnavailableException;
+import dev.gloo.store.Txn;
+import dev.gloo.store.TxnResult;
+import dev.gloo.store.Watch;
+import dev.gloo.store.WatchListener;
+import dev.gloo.store.codec.Codec;
+import dev.gloo.store.engine.KvEngine;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of the replicated store: a Ratis server holding the {@link StoreStateMachine}, and
+ * a Ratis client through which this node's callers write and read.
+ *
+ * <p>Writes go to the leader whichever node receives them (the Ratis client follows the
+ * leader), and are acknowledged once committed on a majority and applied. Reads are
+ * linearizable on every node: Ratis runs a ReadIndex round with the leader, waits until this
+ * node has applied that far, then reads locally. {@link #local()} skips the round.
+ */
+public final class RaftStoreNode implements Store, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftStoreNode.class);
+  private static final String CLUSTER_ID_FILE = "CLUSTER_ID";
+
+  private final NodeConfig config;
+  private final RaftGroupId groupId;
+  private final RaftPeerId selfId;
+  private final RaftServer server;
+  private final StoreStateMachine stateMachine;
+  private final ExecutorService watchDelivery;
+  private final ScheduledExecutorService maintenance;
+  private final LocalReader localReader = new Local();
+  private final List<RaftClient> retiredClients = new ArrayList<>();
+  private RaftClient client;
+  private long clientConfIndex = Long.MIN_VALUE;
+
+  private RaftStoreNode(NodeConfig config) throws IOException {
+    this.config = config;
+    this.groupId = RaftGroupId.valueOf(UUID.fromString(config.clusterId()));
+    this.selfId = RaftPeerId.valueOf(config.nodeId());
+    checkDataDir(config);
+    this.watchDelivery = Executors.newFixedThreadPool(2, daemon("watch-" + config.nodeId()));
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("store-maint-" + config.nodeId()));
+    this.stateMachine = new StoreStateMachine(config.dataDir().resolve("db"),
+        config.dataDir().resolve("snapshots"), config.clusterId(), System::currentTimeMillis,
+        watchDelivery);
+    List<RaftPeer> peers = new ArrayList<>();
+    config.initialMembers().forEach((id, address) -> peers.add(peer(id, address)));
+    RaftGroup group = RaftGroup.valueOf(groupId, peers);
+    this.server = RaftServer.newBuilder()
+        .setServerId(selfId)
+        .setGroup(group)
+        .setStateMachine(stateMachine)
+        .setProperties(serverProperties(config))
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+  }
+
+  /**
+   * Starts the node. It serves once a leader is known; {@link #awaitReady} waits for that.
+   *
+   * @throws DataDirException if the data directory belongs to another cluster or is corrupt
+   */
+  public static RaftStoreNode start(NodeConfig config) {
+    RaftStoreNode node;
+    try {
+      node = new RaftStoreNode(config);
+    } catch (IOException e) {
+      throw new StoreException("cannot start node " + config.nodeId() + ": " + e.getMessage(), e);
+    }
+    try {
+      node.server.start();
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      Throwable cause = rootCause(e);
+      if (cause instanceof DataDirException d) {
+        throw d;
+      }
+      throw new StoreException("cannot start node " + config.nodeId() + ": " + cause, e);
+    }
+    node.maintenance.scheduleWithFixedDelay(node::compactHistory, 1, 1, TimeUnit.SECONDS);
+    return node;
+  }
+
+  private static RaftProperties serverProperties(NodeConfig config) {
+    NodeConfig.Tuning t = config.tuning();
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().resolve("raft").toFile()));
+    GrpcConfigKeys.Server.setHost(p, config.raftHost());
+    GrpcConfigKeys.Server.setPort(p, config.raftPort());
+    // Room for the largest transaction (3 MiB) plus framing, everywhere an entry passes.
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("32MB"));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("6MB"));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, t.snapshotEveryEntries() / 2)));
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, t.snapshotEveryEntries());
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(t.electionTimeoutMin()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, duration(t.electionTimeoutMax()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, duration(t.electionTimeoutMax().multipliedBy(2)));
+    // Linearizable reads on every node through ReadIndex. No leader lease: a lease trusts
+    // clocks and pauses to be bounded (a SIGSTOPped leader could serve a stale read); the
+    // ReadIndex round costs one heartbeat and is batched across concurrent reads.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
+    RaftServerConfigKeys.Read.setTimeout(p, duration(t.requestTimeout()));
+    return p;
+  }
+
+  private static void checkDataDir(NodeConfig config) throws IOException {
+    Path dir = config.dataDir();
+    Files.createDirectories(dir);
+    Path idFile = dir.resolve(CLUSTER_ID_FILE);
+    if (Files.exists(idFile)) {
+      String stored = Files.readString(idFile, StandardCharsets.UTF_8).trim();
+      if (!stored.equals(config.clusterId())) {
+        throw new DataDirException("data directory " + dir + " belongs to cluster " + stored
+            + ", but node " + config.nodeId() + " is configured for cluster "
+            + config.clusterId() + "; point it at an empty directory or at that cluster's");
+      }
+      return;
+    }
+    for (String part : List.of("raft", "db", "snapshots")) {
+      if (hasEntries(dir.resolve(part))) {
+        throw new DataDirException("data directory " + dir + " holds store data (" + part
+            + "/) but no " + CLUSTER_ID_FILE + " file; refusing to guess which cluster it"
+            + " belongs to");
+      }
+    }
+    Path tmp = dir.resolve(CLUSTER_ID_FILE + ".tmp");
+    Files.writeString(tmp, config.clusterId() + "\n", StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE,
+        StandardOpenOption.SYNC);
+    Files.move(tmp, idFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static boolean hasEntries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isPresent();
+    }
+  }
+
+  // ---- Store ----
+
+  @Override
+  public Optional<KeyValue> get(String key) {
+    Requests.validateKey("key", key);
+    RangeResult r = await(read(new Codec.Get(key), Codec::decodeRange));
+    return r.items().stream().findFirst();
+  }
+
+  @Override
+  public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
+    Requests.validatePrefix("prefix", prefix);
+    if (limit < 0) {
+      throw new InvalidRequestException("limit", "must not be negative");
+    }
+    return await(read(new Codec.Range(prefix, limit, startAfter), Codec::decodeRange));
+  }
+
+  /** The store revision, read linearizably (a read barrier). */
+  public long revision() {
+    return await(read(new Codec.Revision(), Codec::decodeLong));
+  }
+
+  @Override
+  public TxnResult txn(Txn txn) {
+    return await(txnAsync(txn));
+  }
+
+  @Override
+  public CompletableFuture<TxnResult> txnAsync(Txn txn) {
+    Requests.validate(txn);
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeTxn(txn)));
+    return withTimeout(client().async().send(message))
+        .thenApply(reply -> decodeReply(reply, Codec::decodeTxnResult));
+  }
+
+  @Override
+  public Watch watch(String prefix, long afterRevision, WatchListener listener) {
+    Requests.validatePrefix("prefix", prefix);
+    return stateMachine.watchHub().register(prefix, afterRevision, listener);
+  }
+
+  @Override
+  public LocalReader local() {
+    return localReader;
+  }
+
+  private <T> CompletableFuture<T> read(Codec.ReadRequest request, Function<ByteBuffer, T> decode) {
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeRead(request)));
+    // Unordered: reads need no ordering among themselves, and an ordered read window to this
+    // server would interleave its sequence numbers with the write window on the same stream.
+    return withTimeout(client().async().sendReadOnlyUnordered(message, selfId))
+        .thenApply(reply -> decodeReply(reply, decode));
+  }
+
+  private CompletableFuture<RaftClientReply> withTimeout(CompletableFuture<RaftClientReply> f) {
+    return f.orTimeout(config.tuning().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static <T> T decodeReply(RaftClientReply reply, Function<ByteBuffer, T> decode) {
+    if (reply.isSuccess()) {
+      return decode.apply(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+    Exception e = reply.getException();
+    if (e instanceof StateMachineException sme) {
+      throw new StoreException("the store refused the request: " + sme.getMessage(), sme);
+    }
+    throw new StoreUnavailableException("the cluster did not complete the request: " + e, e);
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get(config.tuning().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted", e);
+    } catch (TimeoutException e) {
+      throw new StoreUnavailableException("no answer from the cluster within "
+          + config.tuning().requestTimeout(), e);
+    } catch (ExecutionException e) {
+      throw translate(e.getCause());
+    }
+  }
+
+  /** Maps what a future failed with to the store's typed errors. */
+  public static StoreException translate(Throwable t) {
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof StoreException se) {
+      return se;
+    }
+    if (cause instanceof TimeoutException) {
+      return new StoreUnavailableException("no answer from the cluster in time", cause);
+    }
+    return new StoreUnavailableException("the cluster did not complete the request: " + cause, cause);
+  }
+
+  private final class Local implements LocalReader {
+    @Override
+    public Optional<KeyValue> get(String key) {
+      Requests.validateKey("key", key);
+      return engine().get(key);
+    }
+
+    @Override
+    public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
+      Requests.validatePrefix("prefix", prefix);
+      return engine().range(prefix, limit, startAfter);
+    }
+
+    @Override
+    public long revision() {
+      return engine().revision();
+    }
+
+    @Override
+    public long compactedRevision() {
+      return engine().compactedRevision();
+    }
+  }
+
+  private KvEngine engine() {
+    return stateMachine.engine();
+  }
+
+  private void compactHistory() {
+    try {
+      NodeConfig.Tuning t = config.tuning();
+      long before = engine().compactedRevision();
+      long after = engine().compactHistory(t.historyMaxRevisions(), t.historyMaxAge().toMillis());
+      if (after != before) {
+        LOG.debug("watch history compacted up to revision {}", after);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("history compaction failed", e);
+    }
+  }
+
+  // ---- cluster ----
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** Blocks until this node can serve a linearizable read, or throws when {@code timeout} passes. */
+  public void awaitReady(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    StoreException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        revision();
+        return;
+      } catch (StoreException e) {
+        last = e;
+        sleep(100);
+      }
+    }
+    throw new StoreUnavailableException("node " + config.nodeId() + " not ready after " + timeout, last);
+  }
+
+  /** This node's view of the cluster. */
+  public NodeStatus status() {
+    RaftServer.Division d = division();
+    RaftConfiguration conf = d.getRaftConf();
+    List<NodeStatus.Member> members = new ArrayList<>();
+    for (RaftPeer p : conf.getCurrentPeers()) {
+      members.add(new NodeStatus.Member(p.getId().toString(), p.getAddress(), true));
+    }
+    for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+      members.add(new NodeStatus.Member(p.getId().toString(), p.getAddress(), false));
+    }
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    return new NodeStatus(config.nodeId(), d.getInfo().getCurrentRole().name(),
+        d.getInfo().getCurrentTerm(), Optional.ofNullable(leader).map(RaftPeerId::toString),
+        d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(),
+        engine().revision(), engine().compactedRevision(), stateMachine.snapshotsInstalled(),
+        members);
+  }
+
+  public boolean isLeader() {
+    return division().getInfo().isLeader();
+  }
+
+  /**
+   * Adds a node as a non-voting member (a Raft listener): it receives the log (or a snapshot)
+   * but counts toward no quorum, so adding it cannot hurt availability.
+   */
+  public void addLearner(String id, String address) {
+    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of())
+        .setListenersInNewConf(List.of(peer(id, address)))
+        .setMode(SetConfigurationRequest.Mode.ADD)
+        .build();
+    setConfiguration(args, "add " + id + " as learner");
+  }
+
+  /** Turns a learner into a voter. */
+  public void promote(String id) {
+    changeMembers(id, (voters, learners) -> {
+      RaftPeer p = learners.remove(id);
+      if (p == null) {
+        if (voters.containsKey(id)) {
+          return false;
+        }
+        throw new InvalidRequestException("member", id + " is not a learner of the cluster");
+      }
+      voters.put(id, RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
+      return true;
+    }, "promote " + id);
+  }
+
+  /** Removes a voter or learner (which need not be running). */
+  public void removeMember(String id) {
+    changeMembers(id, (voters, learners) -> {
+      boolean removed = voters.remove(id) != null | learners.remove(id) != null;
+      if (removed && voters.isEmpty()) {
+        throw new InvalidRequestException("member", "cannot remove the last voter " + id);
+      }
+      return removed;
+    }, "remove " + id);
+  }
+
+  /** Asks the leader to hand leadership to {@code id}. */
+  public void transferLeadership(String id, Duration timeout) {
+    try {
+      RaftClientReply reply = client().admin().transferLeadership(RaftPeerId.valueOf(id), timeout.toMillis());
+      if (!reply.isSuccess()) {
+        throw new StoreUnavailableException("leadership transfer to " + id + " failed: "
+            + reply.getException(), reply.getException());
+      }
+    } catch (IOException e) {
+      throw new StoreUnavailableException("leadership transfer to " + id + " failed: " + e, e);
+    }
+  }
+
+  private interface MemberEdit {
+    /** Edits the maps in place; returns false when there is nothing to change. */
+    boolean apply(Map<String, RaftPeer> voters, Map<String, RaftPeer> learners);
+  }
+
+  private void changeMembers(String id, MemberEdit edit, String what) {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      RaftConfiguration conf = division().getRaftConf();
+      Map<String, RaftPeer> voters = byId(conf.getCurrentPeers());
+      Map<String, RaftPeer> learners = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+      List<RaftPeer> currentVoters = List.copyOf(voters.values());
+      List<RaftPeer> currentLearners = List.copyOf(learners.values());
+      if (!edit.apply(voters, learners)) {
+        return;
+      }
+      SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+          .setServersInNewConf(List.copyOf(voters.values()))
+          .setListenersInNewConf(List.copyOf(learners.values()))
+          .setServersInCurrentConf(currentVoters)
+          .setListenersInCurrentConf(currentLearners)
+          .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+          .build();
+      try {
+        setConfiguration(args, what);
+        return;
+      } catch (StoreUnavailableException e) {
+        // This node's view of the membership may be behind the leader's; refresh and retry.
+        LOG.info("{} failed ({}); retrying with a fresh view of the membership", what, e.getMessage());
+        sleep(300);
+      }
+    }
+    throw new StoreUnavailableException(what + " failed: the membership kept changing", null);
+  }
+
+  private void setConfiguration(SetConfigurationRequest.Arguments args, String what) {
+    try {
+      RaftClientReply reply = client().admin().setConfiguration(args);
+      if (!reply.isSuccess()) {
+        throw new StoreUnavailableException(what + " failed: " + reply.getException(), reply.getException());
+      }
+    } catch (IOException e) {
+      throw new StoreUnavailableException(what + " failed: " + e, e);
+    }
+  }
+
+  private static Map<String, RaftPeer> byId(Collection<RaftPeer> peers) {
+    Map<String, RaftPeer> out = new LinkedHashMap<>();
+    for (RaftPeer p : peers) {
+      out.put(p.getId().toString(), p);
+    }
+    return out;
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(groupId);
+    } catch (IOException e) {
+      throw new StoreUnavailableException("node " + config.nodeId() + " is not serving: " + e, e);
+    }
+  }
+
+  /**
+   * The client, rebuilt whenever the membership changes so that it always knows every member
+   * (a follower redirects it to the leader, but it must know where to start).
+   */
+  private synchronized RaftClient client() {
+    RaftConfiguration conf = division().getRaftConf();
+    if (client == null || conf.getLogEntryIndex() != clientConfIndex) {
+      Map<String, RaftPeer> peers = byId(conf.getCurrentPeers());
+      peers.putAll(byId(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
+      peers.putIfAbsent(config.nodeId(), peer(config.nodeId(), config.raftAddress()));
+      RaftProperties p = new RaftProperties();
+      GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("32MB"));
+      RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+      RaftClient fresh = RaftClient.newBuilder()
+          .setProperties(p)
+          .setRaftGroup(RaftGroup.valueOf(groupId, List.copyOf(peers.values())))
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              (int) Math.max(10, config.tuning().requestTimeout().toMillis() / 100),
+              TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+          .build();
+      if (client != null) {
+        retiredClients.add(client); // requests may still be in flight on it
+      }
+      client = fresh;
+      clientConfIndex = conf.getLogEntryIndex();
+    }
+    return client;
+  }
+
+  @Override
+  public void close() {
+    maintenance.shutdownNow();
+    synchronized (this) {
+      for (RaftClient c : retiredClients) {
+        closeQuietly(c);
+      }
+      if (client != null) {
+        closeQuietly(client);
+      }
+    }
+    try {
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("closing the Raft server of {} failed", config.nodeId(), e);
+    }
+    watchDelivery.shutdownNow();
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing a Raft client failed", e);
+    }
+  }
+
+  static RaftPeer peer(String id, String address) {
+    return RaftPeer.newBuilder().setId(id).setAddress(address).build();
+  }
+
+  private static TimeDuration duration(Duration d) {
+    return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted", e);
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      if (c instanceof DataDirException) {
+        return c;
+      }
+      c = c.getCause();
+    }
+    return c;
+  }
+}
