@@ -148,7 +148,7 @@ public final class KvEngine implements AutoCloseable {
   public Optional<String> clusterId() {
     lock.readLock().lock();
     try {
-      byte[] v = db.get(META_CLUSTER);
+      byte[] v = db().get(META_CLUSTER);
       return v == null ? Optional.empty() : Optional.of(new String(v, StandardCharsets.UTF_8));
     } catch (RocksDBException e) {
       throw failure("read cluster id", e);
@@ -160,7 +160,7 @@ public final class KvEngine implements AutoCloseable {
   public void setClusterId(String clusterId) {
     lock.readLock().lock();
     try (WriteOptions sync = new WriteOptions().setSync(true)) {
-      db.put(sync, META_CLUSTER, clusterId.getBytes(StandardCharsets.UTF_8));
+      db().put(sync, META_CLUSTER, clusterId.getBytes(StandardCharsets.UTF_8));
     } catch (RocksDBException e) {
       throw failure("write cluster id", e);
     } finally {
@@ -188,7 +188,7 @@ public final class KvEngine implements AutoCloseable {
         Optional<KeyValue> current = current(state, c.key());
         if (!holds(c, current)) {
           batch.put(META_APPLIED, longBytes(index));
-          db.write(writeOptions, batch);
+          db().write(writeOptions, batch);
           appliedIndex = index;
           return new Applied(TxnResult.failure(revision, i, current), List.of());
         }
@@ -221,7 +221,7 @@ public final class KvEngine implements AutoCloseable {
         batch.put(META_REVISION, longBytes(index));
       }
       batch.put(META_APPLIED, longBytes(index));
-      db.write(writeOptions, batch);
+      db().write(writeOptions, batch);
       appliedIndex = index;
       revision = newRevision;
       return new Applied(TxnResult.success(newRevision, results), events);
@@ -241,7 +241,7 @@ public final class KvEngine implements AutoCloseable {
     if (known != null) {
       return known;
     }
-    byte[] record = db.get(key(key));
+    byte[] record = db().get(key(key));
     Optional<KeyValue> kv = record == null
         ? Optional.empty()
         : Optional.of(Codec.decodeRecord(key, record));
@@ -263,7 +263,7 @@ public final class KvEngine implements AutoCloseable {
   public Optional<KeyValue> get(String key) {
     lock.readLock().lock();
     try {
-      byte[] record = db.get(key(key));
+      byte[] record = db().get(key(key));
       return record == null ? Optional.empty() : Optional.of(Codec.decodeRecord(key, record));
     } catch (RocksDBException e) {
       throw failure("read " + key, e);
@@ -275,37 +275,41 @@ public final class KvEngine implements AutoCloseable {
   /** A consistent read of keys under {@code prefix} and the revision they were read at. */
   public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
     lock.readLock().lock();
-    Snapshot snapshot = db.getSnapshot();
-    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-         RocksIterator it = db.newIterator(ro)) {
-      long atRevision = longValue(db.get(ro, META_REVISION));
-      byte[] lower = key(prefix);
-      byte[] from = lower;
-      if (startAfter.isPresent()) {
-        // The smallest key after startAfter is startAfter followed by a zero byte.
-        byte[] after = key(startAfter.get());
-        byte[] next = Arrays.copyOf(after, after.length + 1);
-        if (Arrays.compareUnsigned(next, lower) > 0) {
-          from = next;
+    try {
+      RocksDB d = db();
+      Snapshot snapshot = d.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
+           RocksIterator it = d.newIterator(ro)) {
+        long atRevision = longValue(d.get(ro, META_REVISION));
+        byte[] lower = key(prefix);
+        byte[] from = lower;
+        if (startAfter.isPresent()) {
+          // The smallest key after startAfter is startAfter followed by a zero byte.
+          byte[] after = key(startAfter.get());
+          byte[] next = Arrays.copyOf(after, after.length + 1);
+          if (Arrays.compareUnsigned(next, lower) > 0) {
+            from = next;
+          }
         }
-      }
-      it.seek(from);
-      List<KeyValue> items = new ArrayList<>();
-      Optional<String> continueAfter = Optional.empty();
-      for (; it.isValid() && startsWith(it.key(), lower); it.next()) {
-        if (limit > 0 && items.size() == limit) {
-          continueAfter = Optional.of(items.get(items.size() - 1).key());
-          break;
+        it.seek(from);
+        List<KeyValue> items = new ArrayList<>();
+        Optional<String> continueAfter = Optional.empty();
+        for (; it.isValid() && startsWith(it.key(), lower); it.next()) {
+          if (limit > 0 && items.size() == limit) {
+            continueAfter = Optional.of(items.get(items.size() - 1).key());
+            break;
+          }
+          String k = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
+          items.add(Codec.decodeRecord(k, it.value()));
         }
-        String k = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
-        items.add(Codec.decodeRecord(k, it.value()));
+        return new RangeResult(items, atRevision, continueAfter);
+      } finally {
+        d.releaseSnapshot(snapshot);
+        snapshot.close();
       }
-      return new RangeResult(items, atRevision, continueAfter);
     } catch (RocksDBException e) {
       throw failure("range " + prefix, e);
     } finally {
-      db.releaseSnapshot(snapshot);
-      snapshot.close();
       lock.readLock().unlock();
     }
   }
@@ -317,7 +321,7 @@ public final class KvEngine implements AutoCloseable {
    */
   public HistoryPage history(String prefix, long afterRevision, int maxEvents) {
     lock.readLock().lock();
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(ro)) {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db().newIterator(ro)) {
       long floor = compacted;
       if (afterRevision < floor) {
         return new HistoryPage(List.of(), afterRevision, true);
@@ -354,7 +358,7 @@ public final class KvEngine implements AutoCloseable {
    */
   public long compactHistory(long maxRevisions, long maxAgeMillis) {
     lock.readLock().lock();
-    try (RocksIterator it = db.newIterator()) {
+    try (RocksIterator it = db().newIterator()) {
       long newest = revision;
       long floor = Math.max(compacted, newest - maxRevisions);
       long oldestAllowed = clock.getAsLong() - maxAgeMillis;
@@ -373,7 +377,7 @@ public final class KvEngine implements AutoCloseable {
         batch.deleteRange(historyKey(0), historyKey(floor + 1));
         // Raise the floor before the data goes, so no reader trusts a page with a gap.
         compacted = floor;
-        db.write(writeOptions, batch);
+        db().write(writeOptions, batch);
       }
       return floor;
     } catch (RocksDBException e) {
@@ -386,7 +390,7 @@ public final class KvEngine implements AutoCloseable {
   /** Writes a consistent, self-contained copy of the database into {@code target}. */
   public void checkpoint(Path target) {
     lock.readLock().lock();
-    try (Checkpoint cp = Checkpoint.create(db)) {
+    try (Checkpoint cp = Checkpoint.create(db())) {
       cp.createCheckpoint(target.toString());
     } catch (RocksDBException e) {
       throw failure("checkpoint into " + target, e);
@@ -449,6 +453,14 @@ public final class KvEngine implements AutoCloseable {
     }
   }
 
+  private RocksDB db() {
+    RocksDB d = db;
+    if (d == null) {
+      throw new StoreException("the store database in " + dir + " is closed");
+    }
+    return d;
+  }
+
   static void deleteRecursively(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
@@ -462,7 +474,7 @@ public final class KvEngine implements AutoCloseable {
 
   private long readMetaLong(byte[] key) {
     try {
-      return longValue(db.get(key));
+      return longValue(db().get(key));
     } catch (RocksDBException e) {
       throw failure("read meta", e);
     }

@@ -51,6 +51,8 @@ public record NodeConfig(
    * @param snapshotEveryEntries take a snapshot (and let the log be purged) every N entries
    * @param historyMaxRevisions keep watch history for at most this many log indices
    * @param historyMaxAge and for no longer than this
+   * @param logSegmentBytes the Raft log is kept in segments of this size; only whole closed
+   *     segments are purged after a snapshot
    */
   public record Tuning(
       Duration electionTimeoutMin,
@@ -58,31 +60,37 @@ public record NodeConfig(
       Duration requestTimeout,
       long snapshotEveryEntries,
       long historyMaxRevisions,
-      Duration historyMaxAge) {
+      Duration historyMaxAge,
+      long logSegmentBytes) {
 
     public static Tuning defaults() {
       return new Tuning(Duration.ofMillis(1000), Duration.ofMillis(2000), Duration.ofSeconds(10),
-          10_000, 100_000, Duration.ofMinutes(10));
+          10_000, 100_000, Duration.ofMinutes(10), 32L << 20);
+    }
+
+    public Tuning withLogSegmentBytes(long bytes) {
+      return new Tuning(electionTimeoutMin, electionTimeoutMax, requestTimeout,
+          snapshotEveryEntries, historyMaxRevisions, historyMaxAge, bytes);
     }
 
     public Tuning withSnapshotEveryEntries(long n) {
       return new Tuning(electionTimeoutMin, electionTimeoutMax, requestTimeout, n,
-          historyMaxRevisions, historyMaxAge);
+          historyMaxRevisions, historyMaxAge, logSegmentBytes);
     }
 
     public Tuning withHistory(long maxRevisions, Duration maxAge) {
       return new Tuning(electionTimeoutMin, electionTimeoutMax, requestTimeout,
-          snapshotEveryEntries, maxRevisions, maxAge);
+          snapshotEveryEntries, maxRevisions, maxAge, logSegmentBytes);
     }
 
     public Tuning withElectionTimeout(Duration min, Duration max) {
       return new Tuning(min, max, requestTimeout, snapshotEveryEntries, historyMaxRevisions,
-          historyMaxAge);
+          historyMaxAge, logSegmentBytes);
     }
 
     public Tuning withRequestTimeout(Duration timeout) {
       return new Tuning(electionTimeoutMin, electionTimeoutMax, timeout, snapshotEveryEntries,
-          historyMaxRevisions, historyMaxAge);
+          historyMaxRevisions, historyMaxAge, logSegmentBytes);
     }
   }
 }

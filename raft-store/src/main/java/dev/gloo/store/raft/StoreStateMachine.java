@@ -24,6 +24,7 @@ import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,10 @@ final class StoreStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage storage)
       throws IOException {
     super.initialize(server, groupId, storage);
+    getLifeCycle().startAndTransition(() -> open(storage), IOException.class);
+  }
+
+  private void open(RaftStorage storage) throws IOException {
     snapshots.init(storage);
     engine = KvEngine.open(dbDir, clock);
     checkClusterId();
@@ -180,7 +185,16 @@ final class StoreStateMachine extends BaseStateMachine {
   }
 
   @Override
-  public void reinitialize() throws IOException {
+  public synchronized void pause() {
+    // Ratis pauses the state machine before it installs a snapshot's files, and requires it.
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  @Override
+  public synchronized void reinitialize() throws IOException {
     SnapshotInfo installed = snapshots.refresh();
     if (installed == null) {
       return;
@@ -190,6 +204,10 @@ final class StoreStateMachine extends BaseStateMachine {
     checkClusterId();
     setLastAppliedTermIndex(installed.getTermIndex());
     snapshotsInstalled.incrementAndGet();
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
     // Watchers resume from their own last revision, out of the installed history.
     watchHub.notifyApplied();
   }

@@ -1,0 +1,162 @@
+package dev.gloo.store.engine;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gloo.store.DataDirException;
+import dev.gloo.store.KeyValue;
+import dev.gloo.store.Txn;
+import dev.gloo.store.WatchEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KvEngineTest {
+  @TempDir Path tmp;
+  private final AtomicLong clock = new AtomicLong(1_000_000);
+
+  private KvEngine open() {
+    return KvEngine.open(tmp.resolve("db"), clock::get);
+  }
+
+  @Test
+  void revisionIsTheIndexOfTheLastEntryThatChangedSomething() {
+    try (KvEngine e = open()) {
+      assertTrue(e.apply(Txn.put("/a", bytes("1")), 5).result().succeeded());
+      assertEquals(5, e.revision());
+      // A failed condition and a delete of a missing key change nothing: same revision.
+      assertFalse(e.apply(Txn.create("/a", bytes("2")), 6).result().succeeded());
+      assertTrue(e.apply(Txn.builder().delete("/missing").build(), 7).result().succeeded());
+      assertEquals(5, e.revision());
+      assertEquals(7, e.appliedIndex());
+      assertTrue(e.apply(Txn.put("/a", bytes("3")), 9).result().succeeded());
+      KeyValue a = e.get("/a").orElseThrow();
+      assertEquals(new KeyValue("/a", bytes("3"), 5, 9, 2), a);
+    }
+  }
+
+  @Test
+  void anEntryIsNeverAppliedTwice() {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/a", bytes("1")), 3);
+      assertThrows(IllegalStateException.class, () -> e.apply(Txn.put("/a", bytes("1")), 3));
+      assertEquals(1, e.get("/a").orElseThrow().version());
+    }
+  }
+
+  @Test
+  void aTransactionIsAllOrNothingAndLaterOpsSeeEarlierOnes() {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/b", bytes("b")), 1);
+      Txn txn = Txn.builder().ifPresent("/b").put("/a", bytes("1")).put("/a", bytes("2")).delete("/b").build();
+      KvEngine.Applied applied = e.apply(txn, 2);
+      assertTrue(applied.result().succeeded());
+      assertEquals(2, e.get("/a").orElseThrow().version(), "the second put saw the first");
+      assertEquals(Optional.empty(), e.get("/b"));
+      assertEquals(List.of(WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.DELETE),
+          applied.events().stream().map(WatchEvent::type).toList());
+
+      Txn guarded = Txn.builder().ifAbsent("/a").put("/c", bytes("c")).build();
+      assertFalse(e.apply(guarded, 3).result().succeeded());
+      assertEquals(Optional.empty(), e.get("/c"));
+      assertEquals(0, e.apply(guarded, 4).result().failedCondition());
+    }
+  }
+
+  @Test
+  void stateAndRevisionsSurviveReopen() {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/a", bytes("1")), 1);
+      e.apply(Txn.put("/b", bytes("2")), 2);
+      e.apply(Txn.create("/a", bytes("x")), 3);
+    }
+    try (KvEngine e = open()) {
+      assertEquals(3, e.appliedIndex());
+      assertEquals(2, e.revision());
+      assertEquals(2, e.range("/", 0, Optional.empty()).items().size());
+    }
+  }
+
+  @Test
+  void rangeStartsAfterTheGivenKeyAndStaysInsideThePrefix() {
+    try (KvEngine e = open()) {
+      long i = 1;
+      for (String k : List.of("/p", "/p/a", "/p/b", "/p/c", "/pz", "/q")) {
+        e.apply(Txn.put(k, bytes(k)), i++);
+      }
+      assertEquals(List.of("/p/a", "/p/b", "/p/c"), keys(e.range("/p/", 0, Optional.empty()).items()));
+      assertEquals(List.of("/p/b", "/p/c"), keys(e.range("/p/", 0, Optional.of("/p/a")).items()));
+      assertEquals(List.of("/p/a", "/p/b", "/p/c"), keys(e.range("/p/", 0, Optional.of("/a")).items()));
+      assertEquals(List.of(), keys(e.range("/p/", 0, Optional.of("/p/c")).items()));
+      assertEquals(6, e.range("", 0, Optional.empty()).items().size());
+    }
+  }
+
+  @Test
+  void historyIsCompactedByCountAndByAgeButTheNewestRevisionStays() {
+    try (KvEngine e = open()) {
+      for (long i = 1; i <= 20; i++) {
+        e.apply(Txn.put("/h/" + i, bytes("v")), i);
+      }
+      assertEquals(20, e.history("/h/", 0, 1000).events().size());
+      assertEquals(10, e.compactHistory(10, Long.MAX_VALUE));
+      assertTrue(e.history("/h/", 5, 1000).compacted());
+      KvEngine.HistoryPage page = e.history("/h/", 10, 1000);
+      assertFalse(page.compacted());
+      assertEquals(10, page.events().size());
+      assertEquals(11, page.events().get(0).revision());
+
+      clock.addAndGet(60_000);
+      e.apply(Txn.put("/h/new", bytes("v")), 21);
+      assertEquals(20, e.compactHistory(1000, 30_000), "everything older than 30 s goes");
+      assertEquals(1, e.history("/h/", 20, 1000).events().size());
+      clock.addAndGet(60_000);
+      assertEquals(20, e.compactHistory(1000, 30_000), "the newest revision is always kept");
+    }
+  }
+
+  @Test
+  void restoreReplacesTheWholeStateWithACheckpoint() {
+    Path cp = tmp.resolve("cp");
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/a", bytes("1")), 1);
+      e.apply(Txn.put("/b", bytes("1")), 2);
+      e.checkpoint(cp);
+      e.apply(Txn.put("/a", bytes("2")), 3);
+      e.apply(Txn.put("/c", bytes("1")), 4);
+      e.restoreFrom(cp);
+      assertEquals(2, e.appliedIndex());
+      assertEquals(2, e.revision());
+      assertEquals("1", new String(e.get("/a").orElseThrow().value(), UTF_8));
+      assertEquals(Optional.empty(), e.get("/c"));
+      // And it goes on applying from there.
+      e.apply(Txn.put("/c", bytes("2")), 3);
+      assertEquals(3, e.revision());
+    }
+  }
+
+  @Test
+  void aCorruptDatabaseIsRefusedWithAClearMessage() throws Exception {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/a", bytes("1")), 1);
+    }
+    Files.writeString(tmp.resolve("db").resolve("CURRENT"), "MANIFEST-999999\n");
+    DataDirException ex = assertThrows(DataDirException.class, this::open);
+    assertTrue(ex.getMessage().contains("corrupt"), ex.getMessage());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  private static List<String> keys(List<KeyValue> kvs) {
+    return kvs.stream().map(KeyValue::key).toList();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.gloo.store.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gloo.store.KeyValue;
+import dev.gloo.store.StoreException;
+import dev.gloo.store.Txn;
+import dev.gloo.store.TxnResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class MembershipTest {
+
+  @Test
+  void growsFromThreeToFiveAndBackToThreeWhileWritesRun() throws Exception {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST.withSnapshotEveryEntries(500))) {
+      Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        for (int i = 0; !stop.get(); i++) {
+          String key = "/m/" + i;
+          try {
+            TxnResult r = c.node("n1").txn(Txn.create(key, new byte[128]));
+            if (r.succeeded()) {
+              acknowledged.put(key, r.revision());
+            }
+          } catch (StoreException | IllegalStateException e) {
+            TestCluster.sleep(20); // unknown outcome, or the node is being replaced: go on
+          }
+        }
+      });
+      writer.start();
+      try {
+        awaitWrites(acknowledged, 200);
+
+        // Grow: n4 and n5 start empty, enter as learners, catch up, then become voters.
+        for (String id : List.of("n4", "n5")) {
+          RaftStoreNode joiner = c.startJoiner(id);
+          c.leader().addLearner(id, c.address(id));
+          awaitMember(c, id, false);
+          long target = c.leader().revision();
+          ThreeNodeClusterTest.awaitLocalRevision(joiner, target);
+          c.leader().promote(id);
+          awaitMember(c, id, true);
+        }
+        assertEquals(Map.of("n1", true, "n2", true, "n3", true, "n4", true, "n5", true), members(c));
+        int atFive = acknowledged.size();
+        awaitWrites(acknowledged, atFive + 200);
+
+        // Shrink: remove two of the original voters, one of them the leader if it is one.
+        RaftStoreNode leader = c.leader();
+        List<String> toRemove = leader.nodeId().equals("n1") ? List.of("n2", "n3")
+            : List.of(leader.nodeId(), List.of("n2", "n3").stream()
+                .filter(id -> !id.equals(leader.nodeId())).findFirst().orElseThrow());
+        for (String id : toRemove) {
+          c.node("n1").removeMember(id);
+          c.stop(id);
+        }
+        awaitMembers(c, 3);
+        int atThree = acknowledged.size();
+        awaitWrites(acknowledged, atThree + 200);
+      } finally {
+        stop.set(true);
+        writer.join(60_000);
+      }
+
+      long revision = c.node("n1").revision();
+      for (RaftStoreNode n : c.nodes()) {
+        ThreeNodeClusterTest.awaitLocalRevision(n, revision);
+        for (Map.Entry<String, Long> e : acknowledged.entrySet()) {
+          Optional<KeyValue> kv = n.local().get(e.getKey());
+          assertTrue(kv.isPresent(), n.nodeId() + " lacks acknowledged " + e.getKey());
+          assertEquals(e.getValue(), kv.get().createRevision());
+        }
+      }
+      assertFalse(acknowledged.isEmpty());
+    }
+  }
+
+  private static Map<String, Boolean> members(TestCluster c) {
+    return c.leader().status().members().stream()
+        .collect(Collectors.toMap(NodeStatus.Member::id, NodeStatus.Member::voter));
+  }
+
+  private static void awaitMembers(TestCluster c, int voters) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (members(c).size() == voters) {
+          return;
+        }
+      } catch (StoreException e) {
+        // no leader at this instant
+      }
+      TestCluster.sleep(100);
+    }
+    throw new AssertionError("membership never settled at " + voters + ": " + members(c));
+  }
+
+  private static void awaitWrites(Map<String, Long> acknowledged, int count) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (acknowledged.size() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("writes stalled at " + acknowledged.size() + " of " + count);
+      }
+      TestCluster.sleep(20);
+    }
+  }
+
+  /** Waits until the leader lists {@code id} as a voter or as a learner. */
+  private static void awaitMember(TestCluster c, String id, boolean voter) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Boolean.valueOf(voter).equals(members(c).get(id))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(id + " never became " + (voter ? "a voter" : "a learner") + ": " + members(c));
+      }
+      TestCluster.sleep(50);
+    }
+  }
+}
