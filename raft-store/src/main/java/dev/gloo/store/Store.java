@@ -20,6 +20,8 @@ public interface Store {
 
   Optional<KeyValue> get(String key);
 
+  CompletableFuture<Optional<KeyValue>> getAsync(String key);
+
   /**
    * Keys under {@code prefix} in byte order, at most {@code limit} (0 means no limit), starting
    * after {@code startAfter} when it is present.

@@ -202,9 +202,13 @@ public final class RaftStoreNode implements Store, AutoCloseable {
 
   @Override
   public Optional<KeyValue> get(String key) {
+    return await(getAsync(key));
+  }
+
+  @Override
+  public CompletableFuture<Optional<KeyValue>> getAsync(String key) {
     Requests.validateKey("key", key);
-    RangeResult r = await(read(new Codec.Get(key), Codec::decodeRange));
-    return r.items().stream().findFirst();
+    return read(new Codec.Get(key), Codec::decodeRange).thenApply(r -> r.items().stream().findFirst());
   }
 
   @Override

@@ -1,0 +1,23 @@
+# Shared by the bin/ scripts: where the checkout is, and how to run the built distribution.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DIST_JAR_GLOB="$ROOT/cluster-config/target/cluster-config-*.jar"
+DIST_LIB="$ROOT/cluster-config/target/lib"
+
+# Builds the distribution when it is missing or older than any source or pom.
+ensure_built() {
+  local jar
+  jar=$(ls $DIST_JAR_GLOB 2>/dev/null | head -n 1 || true)
+  if [[ -n "$jar" && -d "$DIST_LIB" ]]; then
+    if [[ -z $(find "$ROOT" -path "$ROOT/data" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/resources/*' \) -newer "$jar" -print -quit) ]]; then
+      return 0
+    fi
+  fi
+  echo "building (mvn package -DskipTests)..." >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+}
+
+dist_classpath() {
+  local jar
+  jar=$(ls $DIST_JAR_GLOB | head -n 1)
+  echo "$jar:$DIST_LIB/*"
+}
