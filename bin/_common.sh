@@ -21,3 +21,7 @@ dist_classpath() {
   jar=$(ls $DIST_JAR_GLOB | head -n 1)
   echo "$jar:$DIST_LIB/*"
 }
+
+# On a 2-core machine the JDK's common pool has parallelism 1, and CompletableFuture then starts
+# a new thread for every async completion (Ratis's client uses them): give it a real pool.
+JVM_FLAGS="-Djava.util.concurrent.ForkJoinPool.common.parallelism=4"

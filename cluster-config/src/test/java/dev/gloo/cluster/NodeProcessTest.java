@@ -118,7 +118,8 @@ class NodeProcessTest {
 
   private ProcessBuilder command(Path env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    return new ProcessBuilder(java, "-Xmx256m",
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4", "-cp", System.getProperty("java.class.path"),
         StoreNodeMain.class.getName(), "--env-file", env.toString());
   }
 

@@ -114,6 +114,12 @@ public final class RaftStoreNode implements Store, AutoCloseable {
    * @throws DataDirException if the data directory belongs to another cluster or is corrupt
    */
   public static RaftStoreNode start(NodeConfig config) {
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      LOG.warn("the common fork-join pool has parallelism {}: CompletableFuture will start a"
+          + " thread per async completion; run with"
+          + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
     RaftStoreNode node;
     try {
       node = new RaftStoreNode(config);
