@@ -29,6 +29,37 @@ public record TxnResult(
     return new TxnResult(false, revision, List.of(), failedCondition, current);
   }
 
+  private static final byte[] NO_VALUE = new byte[0];
+
+  /**
+   * This result with the values of put operations left out: the caller has them already, so
+   * the reply that crosses the network need not carry them back.
+   */
+  public TxnResult withoutPutValues() {
+    return new TxnResult(succeeded, revision, results.stream()
+        .map(r -> new OpResult(r.key(), r.before(), r.after().map(kv ->
+            new KeyValue(kv.key(), NO_VALUE, kv.createRevision(), kv.modRevision(), kv.version()))))
+        .toList(), failedCondition, current);
+  }
+
+  /** Puts back the values {@link #withoutPutValues()} left out, from the transaction itself. */
+  public TxnResult withPutValues(Txn txn) {
+    if (!succeeded) {
+      return this;
+    }
+    List<OpResult> filled = new java.util.ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      OpResult r = results.get(i);
+      if (txn.ops().get(i) instanceof Txn.Put put && r.after().isPresent()) {
+        KeyValue kv = r.after().get();
+        r = new OpResult(r.key(), r.before(), Optional.of(
+            new KeyValue(kv.key(), put.value(), kv.createRevision(), kv.modRevision(), kv.version())));
+      }
+      filled.add(r);
+    }
+    return new TxnResult(succeeded, revision, filled, failedCondition, current);
+  }
+
   /**
    * The effect of one operation. For a put, {@code after} is the key's new state (its value is
    * the one written). For a delete, {@code before} is the state that was removed, if any.

@@ -9,6 +9,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -108,7 +109,11 @@ public final class Codec {
   }
 
   public static byte[] encodeTxnResult(TxnResult result) {
-    Writer w = new Writer(128);
+    int size = 64;
+    for (TxnResult.OpResult op : result.results()) {
+      size += 3 * op.key().length() + kvSize(op.before()) + kvSize(op.after());
+    }
+    Writer w = new Writer(size + kvSize(result.current()));
     w.u8(VERSION);
     w.bool(result.succeeded());
     w.u64(result.revision());
@@ -301,6 +306,10 @@ public final class Codec {
 
   // ---- helpers ----
 
+  private static int kvSize(Optional<KeyValue> kv) {
+    return kv.map(v -> 40 + 3 * v.key().length() + v.value().length).orElse(1);
+  }
+
   private static void kv(Writer w, KeyValue kv) {
     w.string(kv.key());
     w.u64(kv.createRevision());
@@ -351,40 +360,56 @@ public final class Codec {
     }
   }
 
+  /** Big-endian writer over a growable array (cheaper than ByteBuffer for many small puts). */
   private static final class Writer {
-    private ByteBuffer buf;
+    private byte[] buf;
+    private int pos;
 
     Writer(int initialCapacity) {
-      buf = ByteBuffer.allocate(Math.max(16, initialCapacity));
+      buf = new byte[Math.max(16, initialCapacity)];
     }
 
     private void ensure(int n) {
-      if (buf.remaining() < n) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + n));
-        buf.flip();
-        bigger.put(buf);
-        buf = bigger;
+      if (buf.length - pos < n) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
       }
     }
 
-    void u8(byte b) { ensure(1); buf.put(b); }
-    void bool(boolean b) { u8(b ? (byte) 1 : 0); }
-    void u32(int v) { ensure(4); buf.putInt(v); }
-    void u64(long v) { ensure(8); buf.putLong(v); }
-
-    void bytes(byte[] b) {
-      ensure(4 + b.length);
-      buf.putInt(b.length);
-      buf.put(b);
+    void u8(byte b) {
+      ensure(1);
+      buf[pos++] = b;
     }
 
-    void string(String s) { bytes(s.getBytes(StandardCharsets.UTF_8)); }
+    void bool(boolean b) {
+      u8(b ? (byte) 1 : 0);
+    }
+
+    void u32(int v) {
+      ensure(4);
+      buf[pos++] = (byte) (v >>> 24);
+      buf[pos++] = (byte) (v >>> 16);
+      buf[pos++] = (byte) (v >>> 8);
+      buf[pos++] = (byte) v;
+    }
+
+    void u64(long v) {
+      u32((int) (v >>> 32));
+      u32((int) v);
+    }
+
+    void bytes(byte[] b) {
+      u32(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+
+    void string(String s) {
+      bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
 
     byte[] toByteArray() {
-      byte[] out = new byte[buf.position()];
-      buf.flip();
-      buf.get(out);
-      return out;
+      return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
   }
 

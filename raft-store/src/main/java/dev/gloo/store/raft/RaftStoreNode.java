@@ -241,7 +241,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     Requests.validate(txn);
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeTxn(txn)));
     return withTimeout(client().async().send(message))
-        .thenApply(reply -> decodeReply(reply, Codec::decodeTxnResult));
+        .thenApply(reply -> decodeReply(reply, Codec::decodeTxnResult).withPutValues(txn));
   }
 
   @Override

@@ -144,7 +144,7 @@ final class StoreStateMachine extends BaseStateMachine {
       watchHub.notifyApplied();
     }
     return CompletableFuture.completedFuture(
-        Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeTxnResult(applied.result()))));
+        Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeTxnResult(applied.result().withoutPutValues()))));
   }
 
   @Override
