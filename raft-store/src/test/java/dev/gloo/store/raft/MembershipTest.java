@@ -88,6 +88,33 @@ class MembershipTest {
     }
   }
 
+  @Test
+  void leadershipMovesToTheNamedNodeAndWritesGoOn() {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      RaftStoreNode leader = c.leader();
+      String target = c.follower().nodeId();
+      long before = leader.txn(Txn.put("/t/before", new byte[] {1})).revision();
+      leader.transferLeadership(target, Duration.ofSeconds(20));
+      assertEquals(target, c.awaitLeader(Duration.ofSeconds(20)).nodeId());
+      // The former leader forwards writes to the new one; revisions keep growing.
+      TxnResult after = leader.txn(Txn.put("/t/after", new byte[] {2}));
+      assertTrue(after.revision() > before);
+      assertEquals(after.revision(), c.node(target).get("/t/after").orElseThrow().modRevision());
+    }
+  }
+
+  @Test
+  void removingAnUnknownMemberChangesNothingAndPromotingAVoterIsANoOp() {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      c.leader().removeMember("nobody");
+      c.leader().promote("n2");
+      assertEquals(Map.of("n1", true, "n2", true, "n3", true), members(c));
+      assertEquals("member: nobody is not a learner of the cluster",
+          org.junit.jupiter.api.Assertions.assertThrows(dev.gloo.store.InvalidRequestException.class,
+              () -> c.leader().promote("nobody")).getMessage());
+    }
+  }
+
   private static Map<String, Boolean> members(TestCluster c) {
     return c.leader().status().members().stream()
         .collect(Collectors.toMap(NodeStatus.Member::id, NodeStatus.Member::voter));

@@ -1,0 +1,22 @@
+package dev.gloo.api.validation;
+
+/** Builds field paths the way kube-apiserver prints them: {@code spec.rules[0].matches}. */
+final class FieldPath {
+  private FieldPath() {}
+
+  static String child(String parent, String name) {
+    boolean plain = name.matches("[A-Za-z_][A-Za-z0-9_-]*");
+    if (parent.isEmpty()) {
+      return plain ? name : "[" + quote(name) + "]";
+    }
+    return plain ? parent + "." + name : parent + "[" + quote(name) + "]";
+  }
+
+  static String index(String parent, int i) {
+    return parent + "[" + i + "]";
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}
