@@ -1,7 +1,7 @@
 # Shared by the bin/ scripts: where the checkout is, and how to run the built distribution.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-DIST_JAR_GLOB="$ROOT/cluster-config/target/cluster-config-*.jar"
-DIST_LIB="$ROOT/cluster-config/target/lib"
+DIST_JAR_GLOB="$ROOT/api-server/target/api-server-*.jar"
+DIST_LIB="$ROOT/api-server/target/lib"
 
 # Builds the distribution when it is missing or older than any source or pom.
 ensure_built() {

@@ -25,7 +25,7 @@ import java.util.UUID;
 public record NodeSettings(NodeConfig store, HostPort adminAddress) {
 
   public record HostPort(String host, int port) {
-    static HostPort parse(String key, String value) {
+    public static HostPort parse(String key, String value) {
       int colon = value.lastIndexOf(':');
       if (colon <= 0 || colon == value.length() - 1) {
         throw new ConfigException(key + "=" + value + ": expected host:port");

@@ -60,7 +60,8 @@ public final class StoreNodeMain {
     stopped.await();
   }
 
-  static Map<String, String> parseArgs(String[] args) throws IOException {
+  /** {@code --env-file FILE} and {@code --set KEY=VALUE} arguments, later ones winning. */
+  public static Map<String, String> parseArgs(String[] args) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, String> overrides = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {

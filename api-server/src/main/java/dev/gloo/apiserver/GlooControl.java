@@ -1,0 +1,65 @@
+package dev.gloo.apiserver;
+
+import dev.gloo.cluster.ConfigException;
+import dev.gloo.cluster.NodeSettings;
+import dev.gloo.cluster.StoreNodeMain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code gloo-control --env-file FILE [--set KEY=VALUE]...}: one control node. Reads its
+ * settings, prepares TLS and the admin token, and runs the Dropwizard application.
+ */
+public final class GlooControl {
+  private GlooControl() {}
+
+  public static void main(String[] args) throws Exception {
+    NodeSettings node;
+    ApiSettings api;
+    Path keystore;
+    String token;
+    try {
+      Map<String, String> env = StoreNodeMain.parseArgs(args);
+      node = NodeSettings.from(env);
+      api = ApiSettings.from(env, node.store().dataDir());
+      Files.createDirectories(node.store().dataDir());
+      keystore = ServerTls.keystore(api, node.store().dataDir());
+      token = ensureToken(api.tokenFile());
+    } catch (ConfigException | IOException | GeneralSecurityException e) {
+      System.err.println("gloo-control: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    new GlooControlApplication(node, api, keystore, Optional.of(token)).run("server", "gloo-control.yml");
+  }
+
+  /** The admin token: read from the file, or generated into it (mode 600) at first start. */
+  static String ensureToken(Path file) throws IOException {
+    if (Files.exists(file)) {
+      String t = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (t.isEmpty()) {
+        throw new ConfigException("token file " + file + " is empty");
+      }
+      return t.split("[,\\s]")[0];
+    }
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    String t = HexFormat.of().formatHex(b);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, t + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    return t;
+  }
+}

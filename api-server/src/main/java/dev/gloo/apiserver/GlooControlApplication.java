@@ -1,0 +1,189 @@
+package dev.gloo.apiserver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import dev.gloo.api.crd.CrdCatalog;
+import dev.gloo.api.crd.ResourceType;
+import dev.gloo.apiserver.http.KubeApiServlet;
+import dev.gloo.apiserver.objects.ObjectService;
+import dev.gloo.cluster.NodeSettings;
+import dev.gloo.store.StoreException;
+import dev.gloo.store.raft.RaftStoreNode;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code gloo-control} node as a Dropwizard application: it opens the replicated store,
+ * serves the Kubernetes-style API over HTTPS on the application port, and health, readiness,
+ * status and metrics on the admin port. Jetty, lifecycle, logging and metrics are Dropwizard's;
+ * the API itself is one servlet.
+ */
+public final class GlooControlApplication extends Application<Configuration> {
+  private static final Logger LOG = LoggerFactory.getLogger(GlooControlApplication.class);
+
+  private final NodeSettings node;
+  private final ApiSettings api;
+  private final Path keystore;
+  private final Optional<String> token;
+
+  public GlooControlApplication(NodeSettings node, ApiSettings api, Path keystore, Optional<String> token) {
+    this.node = node;
+    this.api = api;
+    this.keystore = keystore;
+    this.token = token;
+  }
+
+  @Override
+  public String getName() {
+    return "gloo-control";
+  }
+
+  @Override
+  public void initialize(Bootstrap<Configuration> bootstrap) {
+    byte[] config = dropwizardConfig().getBytes(StandardCharsets.UTF_8);
+    bootstrap.setConfigurationSourceProvider(path -> new ByteArrayInputStream(config));
+  }
+
+  /** Ports and connectors come from the env file; Dropwizard gets them as its YAML. */
+  String dropwizardConfig() {
+    return String.join("\n",
+        "server:",
+        "  type: default",
+        "  registerDefaultExceptionMappers: false",
+        "  applicationConnectors:",
+        "    - type: https",
+        "      bindHost: \"" + api.address().host() + "\"",
+        "      port: " + api.address().port(),
+        "      keyStorePath: \"" + keystore + "\"",
+        "      keyStorePassword: \"" + new String(ServerTls.KEYSTORE_PASSWORD) + "\"",
+        "      keyStoreType: PKCS12",
+        "      validateCerts: false",
+        "      validatePeers: false",
+        "  adminConnectors:",
+        "    - type: http",
+        "      bindHost: \"" + node.adminAddress().host() + "\"",
+        "      port: " + node.adminAddress().port(),
+        "  requestLog:",
+        "    appenders: []",
+        "logging:",
+        "  level: WARN",
+        "  loggers:",
+        "    dev.gloo: INFO",
+        "    io.dropwizard.core.server: INFO",
+        "  appenders:",
+        "    - type: console",
+        "      target: stdout",
+        "");
+  }
+
+  @Override
+  public void run(Configuration configuration, Environment environment) {
+    RaftStoreNode store = RaftStoreNode.start(node.store());
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        store.close();
+      }
+    });
+    ObjectMapper json = new ObjectMapper().registerModule(new Jdk8Module());
+    CrdCatalog catalog = CrdCatalog.builtIn();
+    ObjectService objects = new ObjectService(store, catalog, json, Clock.systemUTC());
+
+    environment.jersey().disable();
+    environment.servlets().addServlet("kube-api",
+        new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
+            node.store().nodeId())).addMapping("/*");
+
+    ObjectMapper pretty = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    environment.admin().addServlet("healthz", text(() -> "ok")).addMapping("/healthz");
+    environment.admin().addServlet("readyz", text(() -> {
+      store.revision(); // a linearizable read: a leader is known and this node has caught up
+      return "ok";
+    })).addMapping("/readyz");
+    environment.admin().addServlet("status", text(() -> {
+      try {
+        return pretty.writeValueAsString(store.status());
+      } catch (IOException e) {
+        throw new StoreException("cannot render status: " + e.getMessage());
+      }
+    })).addMapping("/status");
+    environment.healthChecks().register("store", new com.codahale.metrics.health.HealthCheck() {
+      @Override
+      protected Result check() {
+        store.revision();
+        return Result.healthy("revision " + store.local().revision());
+      }
+    });
+
+    Thread bootstrapThread = new Thread(() -> bootstrapObjects(store, objects, catalog), "bootstrap-objects");
+    bootstrapThread.setDaemon(true);
+    bootstrapThread.start();
+  }
+
+  /**
+   * The objects every cluster has: namespaces {@code default} and {@code gloo-system}, and the
+   * GatewayClass {@code gloo-gateway}. Every node tries (create-if-absent), so whichever comes
+   * up first creates them and the rest find them.
+   */
+  static void bootstrapObjects(RaftStoreNode store, ObjectService objects, CrdCatalog catalog) {
+    try {
+      store.awaitReady(Duration.ofMinutes(5));
+      ResourceType ns = catalog.byResource("", "v1", "namespaces").orElseThrow();
+      for (String name : new String[] {"default", "gloo-system"}) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.putObject("metadata").put("name", name);
+        o.putObject("status").put("phase", "Active");
+        objects.ensureExists(ns, null, o);
+      }
+      ResourceType gc = catalog.byResource("gateway.networking.k8s.io", "v1", "gatewayclasses").orElseThrow();
+      ObjectNode cls = new ObjectMapper().createObjectNode();
+      cls.putObject("metadata").put("name", "gloo-gateway");
+      cls.putObject("spec").put("controllerName", "solo.io/gloo-gateway")
+          .put("description", "Gloo Gateway on VMs, replicated by gloo-control");
+      objects.ensureExists(gc, null, cls);
+      LOG.info("bootstrap objects present");
+    } catch (RuntimeException e) {
+      LOG.warn("creating the bootstrap objects failed; a later restart retries: {}", e.toString());
+    }
+  }
+
+  private interface Body {
+    String get();
+  }
+
+  private static HttpServlet text(Body body) {
+    return new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String out;
+        int code = 200;
+        try {
+          out = body.get();
+        } catch (StoreException e) {
+          out = "not ready: " + e.getMessage();
+          code = 503;
+        }
+        resp.setStatus(code);
+        resp.setContentType(out.startsWith("{") ? "application/json" : "text/plain; charset=utf-8");
+        resp.getOutputStream().write((out + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    };
+  }
+}
