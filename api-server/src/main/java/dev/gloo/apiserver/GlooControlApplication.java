@@ -67,6 +67,9 @@ public final class GlooControlApplication extends Application<Configuration> {
         "server:",
         "  type: default",
         "  registerDefaultExceptionMappers: false",
+        // Gzip would hold watch events in its deflater until the buffer fills.
+        "  gzip:",
+        "    enabled: false",
         "  applicationConnectors:",
         "    - type: https",
         "      bindHost: \"" + api.address().host() + "\"",

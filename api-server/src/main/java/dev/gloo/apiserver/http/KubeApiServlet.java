@@ -453,8 +453,7 @@ public final class KubeApiServlet extends HttpServlet {
   private JsonNode parse(byte[] raw, String contentType) {
     String ct = contentType == null ? "application/json" : contentType.toLowerCase();
     if (ct.startsWith("application/vnd.kubernetes.protobuf")) {
-      throw new ApiException(415, "UnsupportedMediaType",
-          "protobuf request bodies are not supported yet; send JSON", null);
+      return ProtobufBodies.decode(raw);
     }
     try {
       JsonNode n = ct.contains("yaml") ? yaml.readTree(raw) : json.readTree(raw);

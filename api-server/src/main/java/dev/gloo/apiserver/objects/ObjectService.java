@@ -153,6 +153,9 @@ public final class ObjectService {
     if (t.statusSubresource()) {
       obj.remove("status");
     }
+    if (t.group().isEmpty() && t.kind().equals("Namespace")) {
+      obj.putObject("status").put("phase", "Active");
+    }
     List<String> warnings = prepare(t, obj, null, opts);
     String key = ObjectKeys.key(t, ns, name);
     if (opts.dryRun()) {
