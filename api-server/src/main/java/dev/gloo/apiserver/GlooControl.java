@@ -2,7 +2,7 @@ package dev.gloo.apiserver;
 
 import dev.gloo.cluster.ConfigException;
 import dev.gloo.cluster.NodeSettings;
-import dev.gloo.cluster.StoreNodeMain;
+import dev.gloo.cluster.NodeArgs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ public final class GlooControl {
     Path keystore;
     String token;
     try {
-      Map<String, String> env = StoreNodeMain.parseArgs(args);
+      Map<String, String> env = NodeArgs.parse(args);
       node = NodeSettings.from(env);
       api = ApiSettings.from(env, node.store().dataDir());
       Files.createDirectories(node.store().dataDir());

@@ -108,6 +108,13 @@ public final class ServerTls {
   }
 
   private static void writePem(Path file, Object o) throws IOException {
+    if (o instanceof PrivateKey key) {
+      // PKCS#8, the form every TLS stack reads (Go's included).
+      String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .encodeToString(key.getEncoded());
+      Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
+      return;
+    }
     StringWriter s = new StringWriter();
     try (JcaPEMWriter w = new JcaPEMWriter(s)) {
       w.writeObject(o);

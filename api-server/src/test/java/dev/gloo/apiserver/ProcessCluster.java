@@ -1,0 +1,184 @@
+package dev.gloo.apiserver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real {@code gloo-control} processes (separate JVMs, started from env files as a user would)
+ * on loopback ports, and a kubeconfig with one context per node. {@link #close()} kills every
+ * process it started and waits for it, also when the test failed.
+ */
+final class ProcessCluster implements AutoCloseable {
+  final Path dir;
+  final String clusterId = UUID.randomUUID().toString();
+  final Map<String, Integer> raftPorts = new LinkedHashMap<>();
+  final Map<String, Integer> adminPorts = new LinkedHashMap<>();
+  final Map<String, Integer> apiPorts = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  ProcessCluster(Path dir, int size) throws IOException {
+    this.dir = dir;
+    for (int i = 1; i <= size; i++) {
+      String id = "node" + i;
+      raftPorts.put(id, freePort());
+      adminPorts.put(id, freePort());
+      apiPorts.put(id, freePort());
+    }
+    Files.writeString(dir.resolve("admin.token"), "test-token-" + UUID.randomUUID() + "\n");
+    StringBuilder cluster = new StringBuilder();
+    raftPorts.forEach((id, port) -> cluster.append(cluster.length() == 0 ? "" : ",")
+        .append(id).append("=127.0.0.1:").append(port));
+    for (String id : raftPorts.keySet()) {
+      Files.writeString(envFile(id), String.join("\n",
+          "NODE_ID=" + id,
+          "CLUSTER_ID=" + clusterId,
+          "DATA_DIR=" + dir.resolve(id),
+          "RAFT_ADDRESS=127.0.0.1:" + raftPorts.get(id),
+          "INITIAL_CLUSTER=" + cluster,
+          "ADMIN_ADDRESS=127.0.0.1:" + adminPorts.get(id),
+          "API_ADDRESS=127.0.0.1:" + apiPorts.get(id),
+          "TOKEN_FILE=" + dir.resolve("admin.token")) + "\n");
+    }
+  }
+
+  Path envFile(String id) {
+    return dir.resolve(id + ".env");
+  }
+
+  List<String> ids() {
+    return List.copyOf(raftPorts.keySet());
+  }
+
+  void startAll() throws Exception {
+    for (String id : ids()) {
+      start(id);
+    }
+    for (String id : ids()) {
+      awaitReady(id);
+    }
+    writeKubeconfig();
+  }
+
+  void start(String id) throws IOException {
+    Process p = command(envFile(id)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile())).start();
+    processes.put(id, p);
+  }
+
+  static ProcessBuilder command(Path env) {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(java, "-Xmx384m", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+        "-cp", System.getProperty("java.class.path"), GlooControl.class.getName(), "--env-file", env.toString());
+  }
+
+  void kill(String id) throws InterruptedException {
+    Process p = processes.remove(id);
+    if (p != null) {
+      p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  void awaitReady(String id) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      if (!processes.get(id).isAlive()) {
+        throw new AssertionError(id + " exited: " + log(id));
+      }
+      try {
+        if (admin(id, "/readyz").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(id + " not ready: " + log(id));
+  }
+
+  String log(String id) {
+    try {
+      return Files.readString(dir.resolve(id + ".log"));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  HttpResponse<String> admin(String id, String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(id) + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  Path kubeconfig() {
+    return dir.resolve("kubeconfig");
+  }
+
+  private void writeKubeconfig() throws IOException {
+    StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Config\nclusters:\n");
+    for (String id : ids()) {
+      String ca = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve(id).resolve("tls").resolve("ca.crt")));
+      y.append("- name: ").append(id).append("\n  cluster:\n    server: https://127.0.0.1:").append(apiPorts.get(id))
+          .append("\n    certificate-authority-data: ").append(ca).append("\n");
+    }
+    y.append("users:\n- name: admin\n  user:\n    token: ")
+        .append(Files.readString(dir.resolve("admin.token")).strip()).append("\ncontexts:\n");
+    for (String id : ids()) {
+      y.append("- name: ").append(id).append("\n  context: {cluster: ").append(id).append(", user: admin, namespace: default}\n");
+    }
+    y.append("current-context: node1\n");
+    Files.writeString(kubeconfig(), y.toString());
+  }
+
+  /** Runs kubectl against {@code context}; returns exit code and combined output. */
+  Result kubectl(String context, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString(),
+        "--context", context, "--cache-dir", dir.resolve("kube-cache").toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  record Result(int code, String out) {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes.values()) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes.values()) {
+      try {
+        p.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
+  }
+}
