@@ -284,7 +284,13 @@ public final class ObjectService {
     ObjectNode oldBare = old.deepCopy();
     ((ObjectNode) oldBare.get("metadata")).remove("resourceVersion");
     if (!withoutMetaAndStatus(next).equals(withoutMetaAndStatus(oldBare))) {
-      meta.put("generation", oldMeta.path("generation").asLong(1) + 1);
+      long generation = oldMeta.path("generation").asLong(1) + 1;
+      // As an int when it fits, so that it compares equal to what JSON parsing gives back.
+      if (generation <= Integer.MAX_VALUE) {
+        meta.put("generation", (int) generation);
+      } else {
+        meta.put("generation", generation);
+      }
     }
     if (next.equals(oldBare)) {
       return new Written(old, warnings, false); // nothing changed: no write, same resourceVersion

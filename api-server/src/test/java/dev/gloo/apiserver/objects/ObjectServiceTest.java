@@ -1,0 +1,198 @@
+package dev.gloo.apiserver.objects;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gloo.api.crd.CrdCatalog;
+import dev.gloo.api.crd.ResourceType;
+import dev.gloo.store.raft.NodeConfig;
+import dev.gloo.store.raft.RaftStoreNode;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kubernetes object semantics over a real single-node store. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ObjectServiceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final CrdCatalog CATALOG = CrdCatalog.builtIn();
+  private static final ResourceType NS = CATALOG.byResource("", "v1", "namespaces").orElseThrow();
+  private static final ResourceType ROUTE =
+      CATALOG.byResource("gateway.networking.k8s.io", "v1", "httproutes").orElseThrow();
+  private static final ResourceType GATEWAY =
+      CATALOG.byResource("gateway.networking.k8s.io", "v1", "gateways").orElseThrow();
+  private static final ObjectService.WriteOptions STRICT =
+      new ObjectService.WriteOptions(false, ObjectService.FieldValidation.STRICT);
+
+  private RaftStoreNode store;
+  private ObjectService objects;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    store = RaftStoreNode.start(new NodeConfig("n1", "127.0.0.1", port, dir, UUID.randomUUID().toString(),
+        Map.of("n1", "127.0.0.1:" + port), NodeConfig.Tuning.defaults()));
+    store.awaitReady(Duration.ofSeconds(30));
+    objects = new ObjectService(store, CATALOG, JSON, Clock.systemUTC());
+    objects.create(NS, null, json("{\"metadata\":{\"name\":\"default\"}}"), STRICT);
+  }
+
+  @AfterAll
+  void stop() {
+    store.close();
+  }
+
+  private static ObjectNode json(String s) throws Exception {
+    return (ObjectNode) JSON.readTree(s);
+  }
+
+  private static ObjectNode route(String name, String host) throws Exception {
+    return json("{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\""
+        + name + "\"},\"spec\":{\"hostnames\":[\"" + host + "\"]}}");
+  }
+
+  @Test
+  void createSetsMetadataAndResourceVersionIsTheStoreRevision() throws Exception {
+    ObjectNode created = objects.create(ROUTE, "default", route("meta", "a.example.com"), STRICT).object();
+    JsonNode m = created.get("metadata");
+    assertEquals("default", m.get("namespace").asText());
+    assertEquals(1, m.get("generation").asInt());
+    assertFalse(m.get("uid").asText().isEmpty());
+    assertTrue(m.get("creationTimestamp").asText().endsWith("Z"));
+    assertEquals(Long.toString(store.revision()), m.get("resourceVersion").asText());
+    assertEquals(created, objects.get(ROUTE, "default", "meta", false));
+    ApiException dup = assertThrows(ApiException.class,
+        () -> objects.create(ROUTE, "default", route("meta", "b.example.com"), STRICT));
+    assertEquals(409, dup.code());
+    assertEquals("AlreadyExists", dup.reason());
+  }
+
+  @Test
+  void updateWithAStaleResourceVersionIsAConflictAndChangesNothing() throws Exception {
+    ObjectNode v1 = objects.create(ROUTE, "default", route("cas", "a.example.com"), STRICT).object();
+    ObjectNode edit = v1.deepCopy();
+    ((ObjectNode) edit.get("spec")).putArray("hostnames").add("b.example.com");
+    ObjectNode v2 = objects.update(ROUTE, "default", "cas", edit.deepCopy(), false, STRICT).object();
+    assertEquals(2, v2.get("metadata").get("generation").asInt(), "a spec change bumps generation");
+    assertNotEquals(v1.get("metadata").get("resourceVersion"), v2.get("metadata").get("resourceVersion"));
+    ApiException stale = assertThrows(ApiException.class,
+        () -> objects.update(ROUTE, "default", "cas", edit.deepCopy(), false, STRICT));
+    assertEquals(409, stale.code());
+    assertEquals("Conflict", stale.reason());
+    assertEquals(v2, objects.get(ROUTE, "default", "cas", false));
+  }
+
+  @Test
+  void statusIsWrittenOnlyThroughTheStatusSubresourceAndDoesNotBumpGeneration() throws Exception {
+    ObjectNode gw = json("{\"metadata\":{\"name\":\"gw\"},\"spec\":{\"gatewayClassName\":\"gloo-gateway\","
+        + "\"listeners\":[{\"name\":\"http\",\"protocol\":\"HTTP\",\"port\":8080}]},"
+        + "\"status\":{\"addresses\":[{\"value\":\"10.0.0.1\"}]}}");
+    ObjectNode created = objects.create(GATEWAY, "default", gw, STRICT).object();
+    assertFalse(created.path("status").has("addresses"), "status is not taken on create");
+    ObjectNode withStatus = created.deepCopy();
+    withStatus.putObject("status").putArray("addresses").addObject().put("type", "IPAddress").put("value", "10.0.0.1");
+    ObjectNode afterStatus = objects.update(GATEWAY, "default", "gw", withStatus, true, STRICT).object();
+    assertEquals("10.0.0.1", afterStatus.at("/status/addresses/0/value").asText());
+    assertEquals(1, afterStatus.at("/metadata/generation").asInt());
+    // A main-resource update keeps the stored status whatever the body says.
+    ObjectNode main = afterStatus.deepCopy();
+    main.remove("status");
+    ObjectNode afterMain = objects.update(GATEWAY, "default", "gw", main, false, STRICT).object();
+    assertEquals("10.0.0.1", afterMain.at("/status/addresses/0/value").asText());
+  }
+
+  @Test
+  void patchesApplyToTheCurrentObject() throws Exception {
+    objects.create(ROUTE, "default", route("patched", "a.example.com"), STRICT);
+    ObjectNode merged = objects.patch(ROUTE, "default", "patched", "application/merge-patch+json",
+        json("{\"metadata\":{\"labels\":{\"app\":\"demo\"}}}"), false, STRICT).object();
+    assertEquals("demo", merged.at("/metadata/labels/app").asText());
+    assertEquals(1, merged.at("/metadata/generation").asInt(), "a metadata change keeps generation");
+    ObjectNode jp = objects.patch(ROUTE, "default", "patched", "application/json-patch+json",
+        JSON.readTree("[{\"op\":\"replace\",\"path\":\"/spec/hostnames/0\",\"value\":\"c.example.com\"}]"), false,
+        STRICT).object();
+    assertEquals("c.example.com", jp.at("/spec/hostnames/0").asText());
+    ObjectNode applied = objects.patch(ROUTE, "default", "fresh", "application/apply-patch+yaml",
+        route("fresh", "d.example.com"), false, STRICT).object();
+    assertEquals("d.example.com", applied.at("/spec/hostnames/0").asText());
+    ApiException smp = assertThrows(ApiException.class, () -> objects.patch(ROUTE, "default", "patched",
+        "application/strategic-merge-patch+json", json("{}"), false, STRICT));
+    assertEquals(415, smp.code());
+  }
+
+  @Test
+  void badInputGetsAClearErrorAndLeavesTheStoreUntouched() throws Exception {
+    long before = store.revision();
+    assertEquals(404, assertThrows(ApiException.class,
+        () -> objects.create(ROUTE, "nowhere", route("x", "a.example.com"), STRICT)).code());
+    assertEquals(422, assertThrows(ApiException.class,
+        () -> objects.create(ROUTE, "default", route("Bad_Name", "a.example.com"), STRICT)).code());
+    ApiException unknown = assertThrows(ApiException.class, () -> objects.create(ROUTE, "default",
+        json("{\"metadata\":{\"name\":\"u\"},\"spec\":{\"hostnamez\":[]}}"), STRICT));
+    assertEquals(400, unknown.code());
+    assertTrue(unknown.getMessage().contains("unknown field \"spec.hostnamez\""));
+    ApiException wrongKind = assertThrows(ApiException.class, () -> objects.create(ROUTE, "default",
+        json("{\"kind\":\"Gateway\",\"metadata\":{\"name\":\"k\"}}"), STRICT));
+    assertEquals(400, wrongKind.code());
+    ApiException invalid = assertThrows(ApiException.class, () -> objects.create(ROUTE, "default",
+        json("{\"metadata\":{\"name\":\"h\"},\"spec\":{\"hostnames\":[\"-x-\"]}}"), STRICT));
+    assertEquals(422, invalid.code());
+    assertEquals("spec.hostnames[0]", invalid.toStatus().at("/details/causes/0/field").asText());
+    assertEquals(before, store.revision(), "no bad request may write");
+
+    ObjectService.Written warned = objects.create(ROUTE, "default",
+        json("{\"metadata\":{\"name\":\"warned\"},\"spec\":{\"hostnamez\":[]}}"),
+        new ObjectService.WriteOptions(false, ObjectService.FieldValidation.WARN));
+    assertEquals(java.util.List.of("unknown field \"spec.hostnamez\""), warned.warnings());
+    assertFalse(warned.object().get("spec").has("hostnamez"), "unknown fields are pruned");
+  }
+
+  @Test
+  void dryRunValidatesButStoresNothing() throws Exception {
+    long before = store.revision();
+    ObjectService.WriteOptions dry = new ObjectService.WriteOptions(true, ObjectService.FieldValidation.STRICT);
+    objects.create(ROUTE, "default", route("dry", "a.example.com"), dry);
+    assertEquals(before, store.revision());
+    assertEquals(404, assertThrows(ApiException.class, () -> objects.get(ROUTE, "default", "dry", false)).code());
+  }
+
+  @Test
+  void listsPageAndSelectByLabelAndName() throws Exception {
+    objects.create(NS, null, json("{\"metadata\":{\"name\":\"paging\"}}"), STRICT);
+    for (int i = 0; i < 7; i++) {
+      ObjectNode r = route("r" + i, "a.example.com");
+      ((ObjectNode) r.get("metadata")).putObject("labels").put("parity", i % 2 == 0 ? "even" : "odd");
+      objects.create(ROUTE, "paging", r, STRICT);
+    }
+    ObjectService.Page p1 = objects.list(ROUTE, "paging", null, null, 3, null, false);
+    assertEquals(3, p1.items().size());
+    ObjectService.Page p2 = objects.list(ROUTE, "paging", null, null, 3, p1.continueToken().orElseThrow(), false);
+    ObjectService.Page p3 = objects.list(ROUTE, "paging", null, null, 3, p2.continueToken().orElseThrow(), false);
+    assertEquals(1, p3.items().size());
+    assertEquals(Optional.empty(), p3.continueToken());
+    assertEquals(4, objects.list(ROUTE, "paging", "parity=even", null, 0, null, false).items().size());
+    assertEquals(3, objects.list(ROUTE, "paging", "parity in (odd)", null, 0, null, false).items().size());
+    assertEquals(1, objects.list(ROUTE, "paging", null, "metadata.name=r3", 0, null, false).items().size());
+    objects.delete(NS, null, "paging", Optional.empty(), ObjectService.WriteOptions.DEFAULT);
+    assertEquals(0, objects.list(ROUTE, "paging", null, null, 0, null, false).items().size(),
+        "deleting a namespace deletes what is in it");
+  }
+}
