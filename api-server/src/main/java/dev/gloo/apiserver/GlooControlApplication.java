@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.gloo.api.crd.CrdCatalog;
 import dev.gloo.api.crd.ResourceType;
 import dev.gloo.apiserver.http.KubeApiServlet;
+import dev.gloo.apiserver.http.StatusErrorHandler;
 import dev.gloo.apiserver.objects.ObjectService;
 import dev.gloo.cluster.NodeSettings;
 import dev.gloo.store.StoreException;
@@ -110,6 +111,8 @@ public final class GlooControlApplication extends Application<Configuration> {
     ObjectService objects = new ObjectService(store, catalog, json, Clock.systemUTC());
 
     environment.jersey().disable();
+    environment.getApplicationContext().setErrorHandler(new StatusErrorHandler());
+    environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new StatusErrorHandler()));
     environment.servlets().addServlet("kube-api",
         new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
             node.store().nodeId())).addMapping("/*");

@@ -81,10 +81,10 @@ public final class KubeApiServlet extends HttpServlet {
         throw new ApiException(401, "Unauthorized", "Unauthorized", null);
       }
     } catch (ApiException e) {
-      sendError(resp, e);
+      sendError(req, resp, e);
     } catch (RuntimeException e) {
       LOG.error("{} {} failed", req.getMethod(), path, e);
-      sendError(resp, new ApiException(500, "InternalError", "internal error: " + e, null));
+      sendError(req, resp, new ApiException(500, "InternalError", "internal error: " + e, null));
     }
   }
 
@@ -106,6 +106,10 @@ public final class KubeApiServlet extends HttpServlet {
 
   private void route(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
     String method = req.getMethod();
+    if (!method.equals("GET") && (path.equals("/api") || path.equals("/apis") || path.startsWith("/openapi/")
+        || path.equals("/openapi/v3") || isPublic(path))) {
+      throw methodNotAllowed();
+    }
     switch (path) {
       case "/version" -> {
         ObjectNode v = json.createObjectNode();
@@ -162,6 +166,10 @@ public final class KubeApiServlet extends HttpServlet {
       return;
     }
     String[] seg = path.substring(1).split("/");
+    boolean document = seg[0].equals("apis") && seg.length == 2;
+    if ((document || path.startsWith("/openapi/") || isPublic(path)) && !method.equals("GET")) {
+      throw methodNotAllowed();
+    }
     if (seg[0].equals("api") && seg.length >= 2) {
       resource(req, resp, method, "", seg[1], slice(seg, 2));
     } else if (seg[0].equals("apis") && seg.length == 2) {
@@ -234,6 +242,7 @@ public final class KubeApiServlet extends HttpServlet {
           sendWritten(req, resp, t, 201, w);
         }
         case "DELETE" -> {
+          deleteOptions(req);
           ObjectService.Page page = objects.list(t, ns, req.getParameter("labelSelector"),
               req.getParameter("fieldSelector"), 0, null, false);
           for (ObjectNode o : page.items()) {
@@ -271,15 +280,8 @@ public final class KubeApiServlet extends HttpServlet {
         sendWritten(req, resp, t, w.created() ? 201 : 200, w);
       }
       case "DELETE" -> {
-        Optional<String> precondition = Optional.empty();
-        byte[] raw = readBody(req);
-        if (raw.length > 0) {
-          JsonNode options = parse(raw, req.getContentType());
-          JsonNode rv = options.path("preconditions").path("resourceVersion");
-          if (rv.isTextual() && !rv.asText().isEmpty()) {
-            precondition = Optional.of(rv.asText());
-          }
-        }
+        Optional<String> precondition = deleteOptions(req).flatMap(o -> Optional.ofNullable(
+            o.path("preconditions").path("resourceVersion").asText(null)).filter(v -> !v.isEmpty()));
         sendJson(resp, 200, objects.delete(t, ns, name, precondition, opts), "application/json");
       }
       default -> throw methodNotAllowed();
@@ -407,6 +409,28 @@ public final class KubeApiServlet extends HttpServlet {
     out.write('\n');
   }
 
+  private static final java.util.Set<String> DELETE_OPTION_FIELDS = java.util.Set.of("kind", "apiVersion",
+      "gracePeriodSeconds", "preconditions", "propagationPolicy", "orphanDependents", "dryRun");
+
+  /** The DeleteOptions body of a DELETE, if any; anything else in the body is a 400. */
+  private Optional<JsonNode> deleteOptions(HttpServletRequest req) throws IOException {
+    byte[] raw = readBody(req);
+    if (raw.length == 0) {
+      return Optional.empty();
+    }
+    JsonNode options = parse(raw, req.getContentType());
+    if (!options.isObject() || !options.path("kind").asText("DeleteOptions").equals("DeleteOptions")) {
+      throw ApiException.badRequest("the body of a DELETE must be a DeleteOptions object");
+    }
+    for (java.util.Iterator<String> it = options.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!DELETE_OPTION_FIELDS.contains(f)) {
+        throw ApiException.badRequest("DeleteOptions: strict decoding error: unknown field \"" + f + "\"");
+      }
+    }
+    return Optional.of(options);
+  }
+
   private void accessReview(HttpServletRequest req, HttpServletResponse resp, String plural) throws IOException {
     readBody(req);
     ObjectNode review = json.createObjectNode();
@@ -516,9 +540,16 @@ public final class KubeApiServlet extends HttpServlet {
     return new ApiException(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
   }
 
-  private void sendError(HttpServletResponse resp, ApiException e) throws IOException {
+  private void sendError(HttpServletRequest req, HttpServletResponse resp, ApiException e) throws IOException {
     if (resp.isCommitted()) {
       return;
+    }
+    // Read what is left of the body, so the connection stays usable for the client's next request.
+    try (InputStream in = req.getInputStream()) {
+      in.skipNBytes(0);
+      in.readNBytes(MAX_BODY + 1);
+    } catch (IOException | IllegalStateException ignored) {
+      // the body was already consumed, or the connection is gone
     }
     resp.reset();
     sendJson(resp, e.code(), e.toStatus(), "application/json");

@@ -139,6 +139,9 @@ public final class ObjectService {
       meta.put("name", name);
     }
     ns = checkNamespace(t, ns, meta);
+    if (!meta.path("resourceVersion").asText("").isEmpty()) {
+      throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
+    }
     List<FieldError> metaErrors = validateMeta(t, meta);
     if (!metaErrors.isEmpty()) {
       throw ApiException.invalid(t, name.isEmpty() ? "<unknown>" : name, metaErrors);
@@ -204,6 +207,11 @@ public final class ObjectService {
       if (current.isEmpty()) {
         if (ct.equals("application/apply-patch+yaml") && !statusOnly) {
           ObjectNode obj = asObject(patch).deepCopy();
+          String bodyName = metadata(obj).path("name").asText(name);
+          if (!bodyName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + bodyName
+                + ") does not match the name on the URL (" + name + ")");
+          }
           metadata(obj).put("name", name);
           return create(t, ns, obj, opts);
         }
