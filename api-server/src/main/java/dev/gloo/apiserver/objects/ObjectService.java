@@ -146,9 +146,6 @@ public final class ObjectService {
     if (!metaErrors.isEmpty()) {
       throw ApiException.invalid(t, name.isEmpty() ? "<unknown>" : name, metaErrors);
     }
-    if (t.namespaced() && read(ObjectKeys.namespaceKey(ns), false).isEmpty()) {
-      throw ApiException.namespaceNotFound(ns);
-    }
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
     meta.put("generation", 1);
@@ -162,13 +159,25 @@ public final class ObjectService {
     List<String> warnings = prepare(t, obj, null, opts);
     String key = ObjectKeys.key(t, ns, name);
     if (opts.dryRun()) {
+      if (t.namespaced() && read(ObjectKeys.namespaceKey(ns), false).isEmpty()) {
+        throw ApiException.namespaceNotFound(ns);
+      }
       if (read(key, false).isPresent()) {
         throw ApiException.alreadyExists(t, name);
       }
       return new Written(obj, warnings, true);
     }
-    TxnResult r = write(Txn.create(key, encode(obj)));
+    // One entry checks both that the namespace exists and that the name is free, so a
+    // namespace deleted meanwhile cannot end up holding a new object.
+    Txn.Builder txn = Txn.builder();
+    if (t.namespaced()) {
+      txn.ifPresent(ObjectKeys.namespaceKey(ns));
+    }
+    TxnResult r = write(txn.ifAbsent(key).put(key, encode(obj)).build());
     if (!r.succeeded()) {
+      if (t.namespaced() && r.failedCondition() == 0) {
+        throw ApiException.namespaceNotFound(ns);
+      }
       throw ApiException.alreadyExists(t, name);
     }
     return new Written(withVersion(obj, r.revision()), warnings, true);
@@ -190,12 +199,24 @@ public final class ObjectService {
     }
     meta.put("name", name);
     ns = checkNamespace(t, ns, meta);
-    KeyValue current = read(ObjectKeys.key(t, ns, name), false).orElseThrow(() -> ApiException.notFound(t, name));
     String rv = meta.path("resourceVersion").asText("");
-    if (!rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
-      throw ApiException.conflict(t, name);
+    String key = ObjectKeys.key(t, ns, name);
+    for (int attempt = 0; ; attempt++) {
+      KeyValue current = (attempt == 0 ? readForWrite(key, rv) : read(key, false))
+          .orElseThrow(() -> ApiException.notFound(t, name));
+      if (!rv.isEmpty() && !rv.equals(Long.toString(current.modRevision()))) {
+        throw ApiException.conflict(t, name);
+      }
+      try {
+        return replace(t, ns, name, current, obj.deepCopy(), statusOnly, opts);
+      } catch (ApiException e) {
+        // Without a resourceVersion the client asked for an unconditional update: a newer
+        // object than the one read only means "read again".
+        if (!e.reason().equals("Conflict") || !rv.isEmpty() || attempt >= PATCH_RETRIES) {
+          throw e;
+        }
+      }
     }
-    return replace(t, ns, name, current, obj, statusOnly, opts);
   }
 
   /** PATCH with one of the supported content types; apply patches create a missing object. */
@@ -203,7 +224,10 @@ public final class ObjectService {
       boolean statusOnly, WriteOptions opts) {
     String ct = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase();
     for (int attempt = 0; ; attempt++) {
-      Optional<KeyValue> current = read(ObjectKeys.key(t, ns, name), false);
+      // The first attempt starts from this node's applied state (the write is a compare-and-
+      // swap, so a stale start only costs a retry); retries read linearizably.
+      Optional<KeyValue> current = attempt == 0 ? readForWrite(ObjectKeys.key(t, ns, name), "")
+          : read(ObjectKeys.key(t, ns, name), false);
       if (current.isEmpty()) {
         if (ct.equals("application/apply-patch+yaml") && !statusOnly) {
           ObjectNode obj = asObject(patch).deepCopy();
@@ -320,7 +344,9 @@ public final class ObjectService {
   public ObjectNode delete(ResourceType t, String ns, String name, Optional<String> preconditionVersion,
       WriteOptions opts) {
     for (int attempt = 0; ; attempt++) {
-      KeyValue current = read(ObjectKeys.key(t, ns, name), false).orElseThrow(() -> ApiException.notFound(t, name));
+      String key = ObjectKeys.key(t, ns, name);
+      KeyValue current = (attempt == 0 ? readForWrite(key, preconditionVersion.orElse("")) : read(key, false))
+          .orElseThrow(() -> ApiException.notFound(t, name));
       if (preconditionVersion.isPresent() && !preconditionVersion.get().equals(Long.toString(current.modRevision()))) {
         throw ApiException.conflict(t, name);
       }
@@ -544,6 +570,21 @@ public final class ObjectService {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The state a write starts from. Every write is a compare-and-swap on the revision it read,
+   * so this node's applied state is a safe start: if it is stale the swap fails and the caller
+   * retries. Only when the local state cannot decide (the key is missing here, or its revision
+   * differs from the one the client sent) is the read repeated linearizably.
+   */
+  private Optional<KeyValue> readForWrite(String key, String expectedVersion) {
+    Optional<KeyValue> local = read(key, true);
+    if (local.isEmpty() || (!expectedVersion.isEmpty()
+        && !expectedVersion.equals(Long.toString(local.get().modRevision())))) {
+      return read(key, false);
+    }
+    return local;
   }
 
   private Optional<KeyValue> read(String key, boolean local) {

@@ -184,9 +184,16 @@ public final class StoreBench {
           Level level = runLevel(opt, mode, c, w -> {
             RaftStoreNode node = nodes.get(w % nodes.size());
             String base = prefix + "w" + w + "/";
-            return mode.equals("write")
-                ? seq -> node.txnAsync(Txn.put(base + seq, value))
-                : seq -> node.getAsync(base + (seq % 100)).thenApply(StoreBench::present);
+            switch (mode) {
+              case "write":
+                return seq -> node.txnAsync(Txn.put(base + seq, value));
+              case "readwrite":
+                // What an API write does: a linearizable read, then a conditional write.
+                return seq -> node.getAsync(base + "anchor")
+                    .thenCompose(kv -> node.txnAsync(Txn.create(base + seq, value)));
+              default:
+                return seq -> node.getAsync(base + (seq % 100)).thenApply(StoreBench::present);
+            }
           });
           results.add(level);
           System.out.printf("RESULT store %s concurrency=%d ops_per_s=%.0f p50_ms=%.2f p90_ms=%.2f"
