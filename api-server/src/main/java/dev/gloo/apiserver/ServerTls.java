@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -159,9 +158,5 @@ public final class ServerTls {
       throw new IOException(file + " holds no certificate");
     }
     return out.toArray(new X509Certificate[0]);
-  }
-
-  static String hostFor(InetAddress a) {
-    return a.getHostAddress();
   }
 }

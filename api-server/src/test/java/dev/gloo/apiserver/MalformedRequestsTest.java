@@ -11,15 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
@@ -64,15 +59,7 @@ class MalformedRequestsTest {
     cluster.startAll();
     base = "https://127.0.0.1:" + cluster.apiPorts.get("node1");
     token = Files.readString(dir.resolve("admin.token")).strip();
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-      public void checkServerTrusted(X509Certificate[] c, String a) {}
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, new SecureRandom());
-    http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    http = HttpClient.newBuilder().sslContext(dev.gloo.apiserver.bench.LoopbackTls.trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
     // one object to aim at
     send("POST", "/apis/gateway.networking.k8s.io/v1/namespaces/default/httproutes", "application/json",
         "{\"metadata\":{\"name\":\"r1\"},\"spec\":{}}".getBytes());

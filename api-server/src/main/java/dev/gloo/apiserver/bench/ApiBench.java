@@ -4,11 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +15,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Closed-loop benchmark of the HTTP API: N workers spread round-robin over the given servers,
@@ -221,20 +215,7 @@ public final class ApiBench {
   }
 
   private static HttpClient client() throws Exception {
-    // Loopback benchmark against the node's own self-signed certificate.
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] c, String a) {}
-      public void checkServerTrusted(X509Certificate[] c, String a) {}
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, new SecureRandom());
-    return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+    return HttpClient.newBuilder().sslContext(LoopbackTls.trustAll()).version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -14,21 +14,7 @@ public final class Patches {
 
   /** RFC 7386 JSON merge patch: objects merge, {@code null} removes, anything else replaces. */
   public static JsonNode merge(JsonNode target, JsonNode patch) {
-    if (!patch.isObject()) {
-      return patch.deepCopy();
-    }
-    ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
-        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> f = it.next();
-      if (f.getValue().isNull()) {
-        out.remove(f.getKey());
-      } else {
-        out.set(f.getKey(), merge(out.get(f.getKey()), f.getValue()));
-      }
-    }
-    return out;
+    return mergeObjects(target, patch, false);
   }
 
   /**
@@ -38,6 +24,10 @@ public final class Patches {
    * and {@code $setElementOrder}, {@code $retainKeys} directives are followed or ignored.
    */
   public static JsonNode strategicMerge(JsonNode target, JsonNode patch) {
+    return mergeObjects(target, patch, true);
+  }
+
+  private static JsonNode mergeObjects(JsonNode target, JsonNode patch, boolean strategic) {
     if (!patch.isObject()) {
       return patch.deepCopy();
     }
@@ -48,17 +38,15 @@ public final class Patches {
       Map.Entry<String, JsonNode> f = it.next();
       String k = f.getKey();
       JsonNode v = f.getValue();
-      if (k.startsWith("$")) {
+      if (strategic && k.startsWith("$")) {
         continue;
       }
       if (v.isNull()) {
         out.remove(k);
-      } else if (v.isArray() && out.get(k) != null && out.get(k).isArray() && isObjectList(v)) {
+      } else if (strategic && v.isArray() && out.get(k) != null && out.get(k).isArray() && isObjectList(v)) {
         out.set(k, mergeList((ArrayNode) out.get(k), (ArrayNode) v, mergeKey(k)));
-      } else if (v.isObject()) {
-        out.set(k, strategicMerge(out.get(k), v));
       } else {
-        out.set(k, v.deepCopy());
+        out.set(k, mergeObjects(out.get(k), v, strategic));
       }
     }
     return out;
@@ -185,7 +173,7 @@ public final class Patches {
     if (t.isEmpty()) {
       return value;
     }
-    JsonNode parent = get(doc, "/" + String.join("/", escape(t.subList(0, t.size() - 1))), -1);
+    JsonNode parent = get(doc, parentPointer(t), -1);
     String last = t.get(t.size() - 1);
     if (parent.isObject()) {
       ((ObjectNode) parent).set(last, value);
@@ -207,7 +195,7 @@ public final class Patches {
     if (t.isEmpty()) {
       throw ApiException.badRequest("JSON patch cannot remove the whole object");
     }
-    JsonNode parent = get(doc, "/" + String.join("/", escape(t.subList(0, t.size() - 1))), i);
+    JsonNode parent = get(doc, parentPointer(t), i);
     String last = t.get(t.size() - 1);
     if (parent.isObject() && parent.has(last)) {
       ((ObjectNode) parent).remove(last);
@@ -217,6 +205,11 @@ public final class Patches {
       throw new ApiException(422, "Invalid", "JSON patch operation " + i + ": path " + pointer + " does not exist", null);
     }
     return doc;
+  }
+
+  private static String parentPointer(List<String> tokens) {
+    List<String> parent = tokens.subList(0, tokens.size() - 1);
+    return parent.isEmpty() ? "" : "/" + String.join("/", escape(parent));
   }
 
   private static List<String> escape(List<String> tokens) {
