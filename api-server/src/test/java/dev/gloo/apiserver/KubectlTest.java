@@ -230,4 +230,44 @@ class KubectlTest {
       watch.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void fabric8IsASecondIndependentClient() throws Exception {
+    for (String node : List.of(leader, followers.get(0))) {
+      io.fabric8.kubernetes.client.Config config = new io.fabric8.kubernetes.client.ConfigBuilder()
+          .withMasterUrl("https://127.0.0.1:" + cluster.apiPorts.get(node))
+          .withOauthToken(Files.readString(tmp.resolve("admin.token")).strip())
+          .withCaCertFile(tmp.resolve(node).resolve("tls").resolve("ca.crt").toString())
+          .withNamespace("default")
+          .build();
+      try (io.fabric8.kubernetes.client.KubernetesClient client =
+          new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config).build()) {
+        String name = "fabric8-" + node;
+        var route = new io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder()
+            .withNewMetadata().withName(name).withNamespace("default").addToLabels("client", "fabric8").endMetadata()
+            .withNewSpec().addToHostnames("f8.example.com")
+            .addNewParentRef().withName("http-gateway").withNamespace("gloo-system").endParentRef()
+            .endSpec().build();
+        var created = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inNamespace("default").resource(route).create();
+        assertEquals(1L, created.getMetadata().getGeneration());
+        assertEquals("gateway.networking.k8s.io", created.getSpec().getParentRefs().get(0).getGroup(),
+            "the server applied the schema's defaults");
+
+        var listed = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inNamespace("default").withLabel("client", "fabric8").list().getItems();
+        assertTrue(listed.stream().anyMatch(r -> r.getMetadata().getName().equals(name)));
+
+        var edited = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inNamespace("default").withName(name)
+            .edit(r -> { r.getSpec().setHostnames(List.of("edited.example.com")); return r; });
+        assertEquals(2L, edited.getMetadata().getGeneration());
+
+        var ns = client.namespaces().withName("gloo-system").get();
+        assertEquals("gloo-system", ns.getMetadata().getName());
+        assertTrue(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inNamespace("default").withName(name).delete().size() == 1);
+      }
+    }
+  }
 }
