@@ -15,10 +15,11 @@ import java.util.Optional;
  *   TLS_CERT_FILE    PEM certificate chain of the API              (default: generated under DATA_DIR/tls/)
  *   TLS_KEY_FILE     PEM private key of the API                    (with TLS_CERT_FILE)
  *   ALLOW_ANONYMOUS  true: serve requests without a token          (default false)
+ *   CLIENT_CA_FILE   PEM CA whose client certificates authenticate (default: none, tokens only)
  * </pre>
  */
 public record ApiSettings(NodeSettings.HostPort address, Path tokenFile, Optional<Path> certFile,
-    Optional<Path> keyFile, boolean allowAnonymous) {
+    Optional<Path> keyFile, boolean allowAnonymous, Optional<Path> clientCaFile) {
 
   public static ApiSettings from(Map<String, String> env, Path dataDir) {
     NodeSettings.HostPort address = NodeSettings.HostPort.parse("API_ADDRESS",
@@ -33,6 +34,7 @@ public record ApiSettings(NodeSettings.HostPort address, Path tokenFile, Optiona
       throw new ConfigException("ALLOW_ANONYMOUS=" + anonymous + ": must be true or false");
     }
     Path token = Path.of(env.getOrDefault("TOKEN_FILE", dataDir.resolve("admin.token").toString()));
-    return new ApiSettings(address, token, cert, key, anonymous.equals("true"));
+    Optional<Path> clientCa = Optional.ofNullable(env.get("CLIENT_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of);
+    return new ApiSettings(address, token, cert, key, anonymous.equals("true"), clientCa);
   }
 }

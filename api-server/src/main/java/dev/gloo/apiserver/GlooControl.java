@@ -25,6 +25,7 @@ public final class GlooControl {
     NodeSettings node;
     ApiSettings api;
     Path keystore;
+    Optional<Path> clientTrustStore;
     String token;
     try {
       Map<String, String> env = NodeArgs.parse(args);
@@ -32,13 +33,16 @@ public final class GlooControl {
       api = ApiSettings.from(env, node.store().dataDir());
       Files.createDirectories(node.store().dataDir());
       keystore = ServerTls.keystore(api, node.store().dataDir());
+      clientTrustStore = api.clientCaFile().isPresent()
+          ? Optional.of(ServerTls.clientTrustStore(api.clientCaFile().get(), node.store().dataDir()))
+          : Optional.empty();
       token = ensureToken(api.tokenFile());
     } catch (ConfigException | IOException | GeneralSecurityException e) {
       System.err.println("gloo-control: " + e.getMessage());
       System.exit(2);
       return;
     }
-    new GlooControlApplication(node, api, keystore, Optional.of(token)).run("server", "gloo-control.yml");
+    new GlooControlApplication(node, api, keystore, clientTrustStore, Optional.of(token)).run("server", "gloo-control.yml");
   }
 
   /** The admin token: read from the file, or generated into it (mode 600) at first start. */

@@ -42,12 +42,15 @@ public final class GlooControlApplication extends Application<Configuration> {
   private final NodeSettings node;
   private final ApiSettings api;
   private final Path keystore;
+  private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
 
-  public GlooControlApplication(NodeSettings node, ApiSettings api, Path keystore, Optional<String> token) {
+  public GlooControlApplication(NodeSettings node, ApiSettings api, Path keystore,
+      Optional<Path> clientTrustStore, Optional<String> token) {
     this.node = node;
     this.api = api;
     this.keystore = keystore;
+    this.clientTrustStore = clientTrustStore;
     this.token = token;
   }
 
@@ -80,6 +83,7 @@ public final class GlooControlApplication extends Application<Configuration> {
         "      keyStoreType: PKCS12",
         "      validateCerts: false",
         "      validatePeers: false",
+        clientAuthConfig(),
         "  adminConnectors:",
         "    - type: http",
         "      bindHost: \"" + node.adminAddress().host() + "\"",
@@ -95,6 +99,18 @@ public final class GlooControlApplication extends Application<Configuration> {
         "    - type: console",
         "      target: stdout",
         "");
+  }
+
+  /** With a client CA, clients may present a certificate it signed instead of a token. */
+  private String clientAuthConfig() {
+    if (clientTrustStore.isEmpty()) {
+      return "      wantClientAuth: false";
+    }
+    return String.join("\n",
+        "      wantClientAuth: true",
+        "      trustStorePath: \"" + clientTrustStore.get() + "\"",
+        "      trustStorePassword: \"" + new String(ServerTls.KEYSTORE_PASSWORD) + "\"",
+        "      trustStoreType: PKCS12");
   }
 
   @Override

@@ -60,6 +60,48 @@ public final class ServerTls {
     return p12;
   }
 
+  /**
+   * A PKCS#12 trust store holding the CAs of {@code caFile}, for Jetty to check client
+   * certificates against.
+   */
+  public static Path clientTrustStore(Path caFile, Path dataDir) throws IOException, GeneralSecurityException {
+    X509Certificate[] cas = readCerts(caFile);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    for (int i = 0; i < cas.length; i++) {
+      ks.setCertificateEntry("client-ca-" + i, cas[i]);
+    }
+    Path out = dataDir.resolve("tls").resolve("client-ca.p12");
+    Files.createDirectories(out.getParent());
+    try (OutputStream o = Files.newOutputStream(out)) {
+      ks.store(o, KEYSTORE_PASSWORD);
+    }
+    return out;
+  }
+
+  /**
+   * Issues a client certificate for {@code user} into {@code dir} ({@code <user>.crt},
+   * {@code <user>.key}), signed by the client CA there ({@code client-ca.crt}, created with its
+   * key on first use). Give a node {@code CLIENT_CA_FILE=<dir>/client-ca.crt} to accept them.
+   */
+  public static void issueClientCertificate(Path dir, String user) throws IOException, GeneralSecurityException {
+    Files.createDirectories(dir);
+    Path caCrt = dir.resolve("client-ca.crt");
+    Path caKey = dir.resolve("client-ca.key");
+    Instant now = Instant.now();
+    X500Name caName = new X500Name("CN=gloo-control-client-ca");
+    if (!Files.exists(caCrt)) {
+      KeyPair ca = ecKey();
+      writePem(caCrt, sign(caName, caName, ca.getPublic(), ca.getPrivate(), now, true, List.of()));
+      writePem(caKey, ca.getPrivate());
+    }
+    PrivateKey caPrivate = readKey(caKey);
+    KeyPair client = ecKey();
+    X509Certificate cert = sign(new X500Name("CN=" + user), caName, client.getPublic(), caPrivate, now, false, List.of());
+    writePem(dir.resolve(user + ".crt"), cert);
+    writePem(dir.resolve(user + ".key"), client.getPrivate());
+  }
+
   private static void generate(Path dir, String host) throws IOException, GeneralSecurityException {
     KeyPair ca = ecKey();
     Instant now = Instant.now();

@@ -58,6 +58,13 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** Adds a setting to every node's env file (before the nodes start). */
+  void addSetting(String line) throws IOException {
+    for (String id : raftPorts.keySet()) {
+      Files.writeString(envFile(id), line + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+  }
+
   Path envFile(String id) {
     return dir.resolve(id + ".env");
   }
