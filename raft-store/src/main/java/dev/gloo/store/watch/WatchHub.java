@@ -106,8 +106,9 @@ public final class WatchHub implements AutoCloseable {
 
     @Override
     public void run() {
+      long seen = lastDelivered;
       try {
-        drain();
+        seen = drain();
       } catch (RuntimeException e) {
         LOG.warn("watch on '{}' failed after revision {}", prefix, lastDelivered, e);
         fail(e instanceof StoreException se ? se : new StoreException("watch failed: " + e, e));
@@ -115,32 +116,36 @@ public final class WatchHub implements AutoCloseable {
         running.set(false);
       }
       // A notification that arrived while we were draining found us running and did nothing;
-      // look once more so that it is not lost.
-      if (!done && source.engine().revision() > lastDelivered) {
+      // look once more so that it is not lost (but do not spin on a revision we already
+      // looked at and found nothing readable for).
+      if (!done && source.engine().revision() > Math.max(lastDelivered, seen)) {
         schedule();
       }
     }
 
-    private void drain() {
+    /** Delivers everything readable; returns the highest store revision it looked at. */
+    private long drain() {
+      long target = lastDelivered;
       while (!done) {
         KvEngine engine = source.engine();
-        long target = engine.revision();
+        target = engine.revision();
         if (lastDelivered >= target) {
-          return;
+          return target;
         }
         KvEngine.HistoryPage page = engine.history(prefix, lastDelivered, PAGE_EVENTS);
         if (page.compacted()) {
           fail(new RevisionCompactedException(lastDelivered, engine.compactedRevision()));
-          return;
+          return target;
         }
         if (page.scannedTo() <= lastDelivered) {
-          return; // nothing readable yet; the next notification retries
+          return target; // nothing readable yet; the next notification retries
         }
         if (!page.events().isEmpty()) {
           listener.onEvents(page.events());
         }
         lastDelivered = page.scannedTo();
       }
+      return target;
     }
 
     void fail(StoreException error) {
