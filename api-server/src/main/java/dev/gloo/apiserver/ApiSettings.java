@@ -16,10 +16,11 @@ import java.util.Optional;
  *   TLS_KEY_FILE     PEM private key of the API                    (with TLS_CERT_FILE)
  *   ALLOW_ANONYMOUS  true: serve requests without a token          (default false)
  *   CLIENT_CA_FILE   PEM CA whose client certificates authenticate (default: none, tokens only)
+ *   WATCH_BOOKMARK_SECONDS  seconds between BOOKMARK events on watches that allow them (default 60)
  * </pre>
  */
 public record ApiSettings(NodeSettings.HostPort address, Path tokenFile, Optional<Path> certFile,
-    Optional<Path> keyFile, boolean allowAnonymous, Optional<Path> clientCaFile) {
+    Optional<Path> keyFile, boolean allowAnonymous, Optional<Path> clientCaFile, java.time.Duration bookmarkInterval) {
 
   public static ApiSettings from(Map<String, String> env, Path dataDir) {
     NodeSettings.HostPort address = NodeSettings.HostPort.parse("API_ADDRESS",
@@ -35,6 +36,17 @@ public record ApiSettings(NodeSettings.HostPort address, Path tokenFile, Optiona
     }
     Path token = Path.of(env.getOrDefault("TOKEN_FILE", dataDir.resolve("admin.token").toString()));
     Optional<Path> clientCa = Optional.ofNullable(env.get("CLIENT_CA_FILE")).filter(v -> !v.isBlank()).map(Path::of);
-    return new ApiSettings(address, token, cert, key, anonymous.equals("true"), clientCa);
+    String bookmark = env.getOrDefault("WATCH_BOOKMARK_SECONDS", "60").strip();
+    long bookmarkSeconds;
+    try {
+      bookmarkSeconds = Long.parseLong(bookmark);
+      if (bookmarkSeconds <= 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException("WATCH_BOOKMARK_SECONDS=" + bookmark + ": must be a positive whole number");
+    }
+    return new ApiSettings(address, token, cert, key, anonymous.equals("true"), clientCa,
+        java.time.Duration.ofSeconds(bookmarkSeconds));
   }
 }

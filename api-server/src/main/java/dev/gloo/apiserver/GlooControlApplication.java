@@ -131,7 +131,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new StatusErrorHandler()));
     environment.servlets().addServlet("kube-api",
         new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
-            node.store().nodeId())).addMapping("/*");
+            node.store().nodeId(), api.bookmarkInterval())).addMapping("/*");
 
     ObjectMapper pretty = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     environment.admin().addServlet("healthz", text(() -> "ok")).addMapping("/healthz");

@@ -67,6 +67,7 @@ class KubectlTest {
     tmp = dir;
     cluster = new ProcessCluster(tmp, 3);
     try {
+      cluster.addSetting("WATCH_BOOKMARK_SECONDS=1");
       cluster.startAll();
       var status = new com.fasterxml.jackson.databind.ObjectMapper()
           .readTree(cluster.admin("node1", "/status").body());
@@ -268,6 +269,36 @@ class KubectlTest {
         assertTrue(client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
             .inNamespace("default").withName(name).delete().size() == 1);
       }
+    }
+  }
+
+  @Test
+  void aWatchThatAllowsBookmarksReportsItsProgressWhileNothingItSelectsChanges() throws Exception {
+    ok(leader, "create", "namespace", "bookmarks");
+    var http = java.net.http.HttpClient.newBuilder().sslContext(dev.gloo.apiserver.bench.LoopbackTls.trustAll()).build();
+    String token = Files.readString(tmp.resolve("admin.token")).strip();
+    String base = "https://127.0.0.1:" + cluster.apiPorts.get(followers.get(0));
+    var list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+        + "/apis/gloo.solo.io/v1/namespaces/bookmarks/upstreams")).header("Authorization", "Bearer " + token).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    long listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body())
+        .at("/metadata/resourceVersion").asLong();
+    // A change elsewhere moves the store on; the watch on this empty namespace sees no event.
+    ok(leader, "create", "configmap", "elsewhere", "--from-literal=a=b");
+    var watch = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+        + "/apis/gloo.solo.io/v1/namespaces/bookmarks/upstreams?watch=true&allowWatchBookmarks=true&timeoutSeconds=4"
+        + "&resourceVersion=" + listed)).header("Authorization", "Bearer " + token).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, watch.statusCode());
+    var lines = watch.body().lines().toList();
+    assertTrue(!lines.isEmpty(), "no bookmark in 4 s with a 1 s interval");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    for (String line : lines) {
+      var ev = mapper.readTree(line);
+      assertEquals("BOOKMARK", ev.get("type").asText(), line);
+      assertEquals("Upstream", ev.at("/object/kind").asText());
+      assertTrue(ev.at("/object/metadata/resourceVersion").asLong() > listed,
+          "the bookmark should carry the revision the watch has seen: " + line);
     }
   }
 }

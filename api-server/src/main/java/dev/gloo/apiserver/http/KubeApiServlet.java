@@ -57,9 +57,10 @@ public final class KubeApiServlet extends HttpServlet {
   private final Clock clock;
   private final Optional<String> token;
   private final String nodeId;
+  private final java.time.Duration bookmarkInterval;
 
   public KubeApiServlet(ObjectService objects, Store store, ObjectMapper json, Clock clock,
-      Optional<String> token, String nodeId) {
+      Optional<String> token, String nodeId, java.time.Duration bookmarkInterval) {
     this.objects = objects;
     this.store = store;
     this.catalog = objects.catalog();
@@ -69,6 +70,7 @@ public final class KubeApiServlet extends HttpServlet {
     this.clock = clock;
     this.token = token;
     this.nodeId = nodeId;
+    this.bookmarkInterval = bookmarkInterval;
   }
 
   @Override
@@ -315,6 +317,7 @@ public final class KubeApiServlet extends HttpServlet {
     Predicate<JsonNode> match = Selectors.labels(req.getParameter("labelSelector"))
         .and(Selectors.fields(req.getParameter("fieldSelector")));
     boolean table = wantsTable(req);
+    boolean bookmarks = "true".equals(req.getParameter("allowWatchBookmarks"));
     int timeoutSeconds = intParam(req, "timeoutSeconds", 1800);
     String rv = req.getParameter("resourceVersion");
     List<ObjectNode> initial = new ArrayList<>();
@@ -360,8 +363,26 @@ public final class KubeApiServlet extends HttpServlet {
       }
       out.flush();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      long nextBookmark = System.nanoTime() + bookmarkInterval.toNanos();
+      long sentUpTo = from;
       while (System.nanoTime() < deadline) {
         Object item = queue.poll(1, TimeUnit.SECONDS);
+        if (item == null && bookmarks && w != null && System.nanoTime() >= nextBookmark) {
+          // Tells the client how far this watch has seen, so it can resume from there even
+          // when nothing it selects has changed. The hub queues events before it advances
+          // its progress, so an empty queue after reading the progress means every event up
+          // to it was written.
+          long progress = Math.max(sentUpTo, w.lastDeliveredRevision());
+          if (queue.isEmpty()) {
+            ObjectNode ev = json.createObjectNode().put("type", "BOOKMARK");
+            ObjectNode marker = ev.putObject("object").put("kind", t.kind()).put("apiVersion", t.apiVersion());
+            marker.putObject("metadata").put("resourceVersion", Long.toString(progress));
+            out.write(json.writeValueAsBytes(ev));
+            out.write('\n');
+            out.flush();
+            nextBookmark = System.nanoTime() + bookmarkInterval.toNanos();
+          }
+        }
         if (item == null) {
           out.flush(); // detects a client that went away
           continue;
@@ -378,6 +399,7 @@ public final class KubeApiServlet extends HttpServlet {
           return;
         }
         WatchEvent e = (WatchEvent) item;
+        sentUpTo = Math.max(sentUpTo, e.revision());
         ObjectNode o = objects.decode(t, e.kv());
         String type;
         if (e.type() == WatchEvent.Type.DELETE) {
