@@ -257,10 +257,43 @@ public final class RaftStoreNode implements Store, AutoCloseable {
 
   private <T> CompletableFuture<T> read(Codec.ReadRequest request, Function<ByteBuffer, T> decode) {
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(Codec.encodeRead(request)));
+    long deadline = System.nanoTime() + config.tuning().requestTimeout().toNanos();
+    return withTimeout(readAttempt(message, deadline)).thenApply(reply -> decodeReply(reply, decode));
+  }
+
+  /**
+   * One ReadIndex read, repeated while the cluster is between leaders: a read must ride out an
+   * election within the request timeout, as a write does (the Ratis client retries writes).
+   */
+  private CompletableFuture<RaftClientReply> readAttempt(Message message, long deadline) {
     // Unordered: reads need no ordering among themselves, and an ordered read window to this
     // server would interleave its sequence numbers with the write window on the same stream.
-    return withTimeout(client().async().sendReadOnlyUnordered(message, selfId))
-        .thenApply(reply -> decodeReply(reply, decode));
+    CompletableFuture<RaftClientReply> attempt;
+    try {
+      attempt = client().async().sendReadOnlyUnordered(message, selfId);
+    } catch (RuntimeException e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    return attempt.handle((reply, error) -> {
+      Throwable failure = error != null ? error : reply.isSuccess() ? null : reply.getException();
+      if (failure == null || !retriable(failure) || System.nanoTime() > deadline) {
+        return error != null ? CompletableFuture.<RaftClientReply>failedFuture(error)
+            : CompletableFuture.completedFuture(reply);
+      }
+      return CompletableFuture.supplyAsync(() -> null,
+              CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+          .thenCompose(ignored -> readAttempt(message, deadline));
+    }).thenCompose(f -> f);
+  }
+
+  private static boolean retriable(Throwable t) {
+    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c instanceof org.apache.ratis.protocol.exceptions.ReadIndexException
+        || c instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+        || c instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+        || c instanceof org.apache.ratis.protocol.exceptions.ServerNotReadyException
+        || c instanceof org.apache.ratis.protocol.exceptions.TimeoutIOException
+        || c instanceof IOException;
   }
 
   private CompletableFuture<RaftClientReply> withTimeout(CompletableFuture<RaftClientReply> f) {
