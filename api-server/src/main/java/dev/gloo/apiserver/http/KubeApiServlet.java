@@ -114,7 +114,7 @@ public final class KubeApiServlet extends HttpServlet {
   private void route(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
     String method = req.getMethod();
     if (!method.equals("GET") && (path.equals("/api") || path.equals("/apis") || path.startsWith("/openapi/")
-        || path.equals("/openapi/v3") || isPublic(path))) {
+        || isPublic(path))) {
       throw methodNotAllowed();
     }
     switch (path) {
@@ -139,19 +139,12 @@ public final class KubeApiServlet extends HttpServlet {
         }
         return;
       }
-      case "/api" -> {
+      case "/api", "/apis" -> {
+        boolean core = path.equals("/api");
         if (wantsAggregated(req)) {
-          sendJson(resp, 200, discovery.aggregated(true), Discovery.AGGREGATED_TYPE);
+          sendJson(resp, 200, discovery.aggregated(core), Discovery.AGGREGATED_TYPE);
         } else {
-          sendJson(resp, 200, discovery.apiVersions(), "application/json");
-        }
-        return;
-      }
-      case "/apis" -> {
-        if (wantsAggregated(req)) {
-          sendJson(resp, 200, discovery.aggregated(false), Discovery.AGGREGATED_TYPE);
-        } else {
-          sendJson(resp, 200, discovery.groupList(), "application/json");
+          sendJson(resp, 200, core ? discovery.apiVersions() : discovery.groupList(), "application/json");
         }
         return;
       }
@@ -173,9 +166,8 @@ public final class KubeApiServlet extends HttpServlet {
       return;
     }
     String[] seg = path.substring(1).split("/");
-    boolean document = seg[0].equals("apis") && seg.length == 2;
-    if ((document || path.startsWith("/openapi/") || isPublic(path)) && !method.equals("GET")) {
-      throw methodNotAllowed();
+    if (seg[0].equals("apis") && seg.length == 2 && !method.equals("GET")) {
+      throw methodNotAllowed(); // an APIGroup document
     }
     if (seg[0].equals("api") && seg.length >= 2) {
       resource(req, resp, method, "", seg[1], slice(seg, 2));
