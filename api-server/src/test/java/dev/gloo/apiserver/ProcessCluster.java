@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * on loopback ports, and a kubeconfig with one context per node. {@link #close()} kills every
  * process it started and waits for it, also when the test failed.
  */
-final class ProcessCluster implements AutoCloseable {
-  final Path dir;
+public final class ProcessCluster implements AutoCloseable {
+  public final Path dir;
   final String clusterId = UUID.randomUUID().toString();
   final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   final Map<String, Integer> adminPorts = new LinkedHashMap<>();
@@ -33,7 +33,7 @@ final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  ProcessCluster(Path dir, int size) throws IOException {
+  public ProcessCluster(Path dir, int size) throws IOException {
     this.dir = dir;
     for (int i = 1; i <= size; i++) {
       String id = "node" + i;
@@ -59,21 +59,21 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Adds a setting to every node's env file (before the nodes start). */
-  void addSetting(String line) throws IOException {
+  public void addSetting(String line) throws IOException {
     for (String id : raftPorts.keySet()) {
       Files.writeString(envFile(id), line + "\n", java.nio.file.StandardOpenOption.APPEND);
     }
   }
 
-  Path envFile(String id) {
+  public Path envFile(String id) {
     return dir.resolve(id + ".env");
   }
 
-  List<String> ids() {
+  public List<String> ids() {
     return List.copyOf(raftPorts.keySet());
   }
 
-  void startAll() throws Exception {
+  public void startAll() throws Exception {
     for (String id : ids()) {
       start(id);
     }
@@ -83,7 +83,7 @@ final class ProcessCluster implements AutoCloseable {
     writeKubeconfig();
   }
 
-  void start(String id) throws IOException {
+  public void start(String id) throws IOException {
     Process p = command(envFile(id)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id + ".log").toFile())).start();
     processes.put(id, p);
@@ -95,14 +95,14 @@ final class ProcessCluster implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), GlooControl.class.getName(), "--env-file", env.toString());
   }
 
-  void kill(String id) throws InterruptedException {
+  public void kill(String id) throws InterruptedException {
     Process p = processes.remove(id);
     if (p != null) {
       p.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
     }
   }
 
-  void awaitReady(String id) throws Exception {
+  public void awaitReady(String id) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       if (!processes.get(id).isAlive()) {
@@ -120,7 +120,7 @@ final class ProcessCluster implements AutoCloseable {
     throw new AssertionError(id + " not ready: " + log(id));
   }
 
-  String log(String id) {
+  public String log(String id) {
     try {
       return Files.readString(dir.resolve(id + ".log"));
     } catch (IOException e) {
@@ -128,12 +128,27 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  HttpResponse<String> admin(String id, String path) throws IOException, InterruptedException {
+  public HttpResponse<String> admin(String id, String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(id) + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  Path kubeconfig() {
+  /** The API base URL of node {@code id}, e.g. {@code https://127.0.0.1:6443}. */
+  public String apiUrl(String id) {
+    return "https://127.0.0.1:" + apiPorts.get(id);
+  }
+
+  /** The admin bearer token every node accepts. */
+  public String token() throws IOException {
+    return Files.readString(dir.resolve("admin.token")).strip();
+  }
+
+  /** The CA certificate (PEM) that signed node {@code id}'s API certificate. */
+  public Path caFile(String id) {
+    return dir.resolve(id).resolve("tls").resolve("ca.crt");
+  }
+
+  public Path kubeconfig() {
     return dir.resolve("kubeconfig");
   }
 
@@ -154,7 +169,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Runs kubectl against {@code context}; returns exit code and combined output. */
-  Result kubectl(String context, String... args) throws Exception {
+  public Result kubectl(String context, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig().toString(),
         "--context", context, "--cache-dir", dir.resolve("kube-cache").toString()));
     cmd.addAll(List.of(args));
@@ -166,9 +181,9 @@ final class ProcessCluster implements AutoCloseable {
     return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  record Result(int code, String out) {}
+  public record Result(int code, String out) {}
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
