@@ -1,0 +1,223 @@
+package dev.gloo.xds.internal;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What state-of-the-world and delta ADS streams share: naming the Gateway from the first
+ * request's node, the catch-up barrier before the first response, serialized handling of
+ * requests and snapshot changes, and a clean end.
+ *
+ * <p>Every method that touches stream state runs on {@link #serial}: requests, snapshot
+ * changes, the barrier's completion and cancellation are all tasks there, in order.
+ *
+ * @param <Q> request message
+ * @param <R> response message
+ */
+abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscriber {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdsStream.class);
+
+  /** Longest resource name accepted; Envoy's own names are far shorter. */
+  static final int MAX_NAME_LENGTH = 1024;
+  /** Most names one request may carry. */
+  static final int MAX_NAMES = 10_000;
+
+  protected final StreamContext context;
+  protected final long id;
+  private final ServerCallStreamObserver<R> responses;
+  protected final SerialExecutor serial;
+  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+
+  /** The Gateway this stream serves; null until the first request named it. */
+  protected String gateway;
+  /** True once the barrier passed: responses may be sent. */
+  protected boolean ready;
+  private boolean closed;
+  private long nonces;
+
+  AdsStream(StreamContext context, StreamObserver<R> responses) {
+    this.context = context;
+    this.id = context.streamIds().incrementAndGet();
+    this.responses = (ServerCallStreamObserver<R>) responses;
+    this.serial = new SerialExecutor(context.executor());
+    this.responses.setOnCancelHandler(() -> serial.execute(() -> end(null)));
+  }
+
+  /** Handles one request of a stream whose Gateway is known. */
+  protected abstract void handle(Q request);
+
+  /** Sends whatever the client lacks, for every type it asked for. */
+  protected abstract void pushAll();
+
+  protected abstract Node nodeOf(Q request);
+
+  protected abstract String kind();
+
+  @Override
+  public final void onNext(Q request) {
+    serial.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          try {
+            if (gateway == null && !start(request)) {
+              return;
+            }
+            handle(request);
+          } catch (RuntimeException e) {
+            LOG.error("xDS {} stream {} failed on a request", kind(), id, e);
+            end(Status.INTERNAL.withDescription("the control plane failed on this request: " + e));
+          }
+        });
+  }
+
+  @Override
+  public final void onError(Throwable t) {
+    serial.execute(() -> end(null));
+  }
+
+  @Override
+  public final void onCompleted() {
+    serial.execute(() -> end(Status.OK));
+  }
+
+  @Override
+  public final void snapshotChanged() {
+    serial.execute(
+        () -> {
+          if (!closed && ready) {
+            pushAll();
+          }
+        });
+  }
+
+  /** Names the Gateway and starts the barrier; false when the stream was ended instead. */
+  private boolean start(Q request) {
+    Node node = nodeOf(request);
+    try {
+      gateway = GatewayNames.gatewayOf(node);
+    } catch (GatewayNames.InvalidNodeException e) {
+      LOG.info("xDS {} stream {} from node '{}' refused: {}", kind(), id, node.getId(), e.getMessage());
+      end(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      return false;
+    }
+    context.counters().streamOpened(gateway);
+    LOG.debug("xDS {} stream {} from node '{}' serves Gateway {}", kind(), id, node.getId(), gateway);
+    context.hub().subscribe(gateway, this);
+    caughtUp.orTimeout(context.barrierTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    caughtUp.whenComplete((ok, error) -> serial.execute(() -> barrierDone(error)));
+    CompletableFuture<Long> revision;
+    try {
+      revision = context.barrier().revision();
+    } catch (RuntimeException e) {
+      revision = CompletableFuture.failedFuture(e);
+    }
+    revision.whenComplete(
+        (r, error) -> {
+          if (error != null) {
+            caughtUp.completeExceptionally(error);
+          } else {
+            context.hub().whenPublished(r, caughtUp);
+          }
+        });
+    return true;
+  }
+
+  private void barrierDone(Throwable error) {
+    if (closed) {
+      return;
+    }
+    if (error != null) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      String why =
+          cause instanceof TimeoutException
+              ? "this control node did not catch up with the cluster within "
+                  + context.barrierTimeout().toMillis()
+                  + " ms; try another node"
+              : "this control node cannot prove it is caught up with the cluster (" + cause + "); try another node";
+      LOG.warn("xDS {} stream {} of Gateway {} ended: {}", kind(), id, gateway, why);
+      end(Status.UNAVAILABLE.withDescription(why));
+      return;
+    }
+    ready = true;
+    pushAll();
+  }
+
+  protected final GatewaySnapshot snapshot() {
+    return context.hub().current().gateway(gateway);
+  }
+
+  protected final String nextNonce() {
+    return Long.toString(++nonces);
+  }
+
+  protected final void send(R response) {
+    if (closed) {
+      return;
+    }
+    try {
+      responses.onNext(response);
+    } catch (StatusRuntimeException e) {
+      // The call was cancelled between our check and the send; the cancel handler cleans up.
+      LOG.debug("xDS {} stream {}: send failed: {}", kind(), id, e.getStatus());
+    }
+  }
+
+  /** Checks the names of a request; a stream error describes the first problem. */
+  protected final boolean namesAcceptable(List<String> names) {
+    if (names.size() > MAX_NAMES) {
+      end(Status.INVALID_ARGUMENT.withDescription(
+          "a request may name at most " + MAX_NAMES + " resources, got " + names.size()));
+      return false;
+    }
+    for (String name : names) {
+      if (name.length() > MAX_NAME_LENGTH) {
+        end(Status.INVALID_ARGUMENT.withDescription(
+            "resource names are at most " + MAX_NAME_LENGTH + " characters, got one of " + name.length()));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Ends the stream: with {@code status} when given, silently when the client went away. */
+  protected final void end(Status status) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    caughtUp.cancel(false);
+    if (gateway != null) {
+      context.hub().unsubscribe(gateway, this);
+      context.counters().streamClosed(gateway);
+    }
+    if (status == null) {
+      return;
+    }
+    try {
+      if (status.isOk()) {
+        responses.onCompleted();
+      } else {
+        responses.onError(status.asRuntimeException());
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("xDS {} stream {}: close failed: {}", kind(), id, e.toString());
+    }
+  }
+
+  protected final boolean closed() {
+    return closed;
+  }
+}
