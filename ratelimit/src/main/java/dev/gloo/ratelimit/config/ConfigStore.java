@@ -1,0 +1,52 @@
+package dev.gloo.ratelimit.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the listed RateLimitConfig objects into the snapshot requests read. An object that
+ * does not parse is logged and, if an earlier version of it parsed, that version stays in
+ * force: a bad edit must not silently lift a limit.
+ */
+public final class ConfigStore implements ConfigSource {
+  private static final Logger log = LoggerFactory.getLogger(ConfigStore.class);
+
+  private final AtomicReference<ConfigSnapshot> current = new AtomicReference<>(ConfigSnapshot.EMPTY);
+  private final LongAdder rejected = new LongAdder();
+
+  @Override
+  public ConfigSnapshot current() {
+    return current.get();
+  }
+
+  /** Objects keyed {@code namespace/name}, the full set as of {@code revision}. */
+  public synchronized void replaceAll(Map<String, JsonNode> objects, long revision) {
+    ConfigSnapshot previous = current.get();
+    Map<String, RateLimitConfig> next = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : objects.entrySet()) {
+      try {
+        RateLimitConfig config = ConfigParser.parse(e.getValue());
+        next.put(config.id(), config);
+      } catch (InvalidConfigException ex) {
+        rejected.increment();
+        RateLimitConfig kept = previous.get(e.getKey().replace('/', '.'));
+        log.error("RateLimitConfig {} rejected at revision {}: {}{}", e.getKey(), revision, ex.getMessage(),
+            kept != null ? "; its previous version stays in force" : "; it limits nothing until fixed");
+        if (kept != null) {
+          next.put(kept.id(), kept);
+        }
+      }
+    }
+    current.set(new ConfigSnapshot(next, revision));
+    log.info("rate limit configs at revision {}: {}", revision, next.keySet().stream().sorted().toList());
+  }
+
+  public long rejectedTotal() {
+    return rejected.sum();
+  }
+}
