@@ -3,6 +3,7 @@ package dev.gloo.xds.internal;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,13 @@ final class SerialExecutor implements Executor {
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
-      delegate.execute(this::drain);
+      try {
+        delegate.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        // The server is closing: its streams are being cancelled and nothing is sent anymore.
+        tasks.clear();
+        scheduled.set(false);
+      }
     }
   }
 
