@@ -1,0 +1,142 @@
+package dev.gloo.translator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gloo.translator.model.Kinds;
+import dev.gloo.translator.model.NsName;
+import dev.gloo.translator.model.ObjectRef;
+import dev.gloo.translator.model.Snapshot;
+import dev.gloo.translator.plugins.OptionsPlugin;
+import dev.gloo.translator.plugins.Plugins;
+import dev.gloo.translator.status.Condition;
+import dev.gloo.translator.status.Reasons;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The translation: a {@link Snapshot} in, Envoy resources per Gateway of our class and the
+ * status of every object judged out. A pure function: no I/O, no clock, no randomness, and
+ * every collection it walks is sorted, so the same snapshot gives equal output on every node.
+ */
+public final class Translator {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private final TranslatorSettings settings;
+  private final List<OptionsPlugin> plugins;
+
+  public Translator(TranslatorSettings settings) {
+    this(settings, Plugins.all());
+  }
+
+  public Translator(TranslatorSettings settings, List<OptionsPlugin> plugins) {
+    this.settings = settings;
+    this.plugins = List.copyOf(plugins);
+  }
+
+  public TranslationResult translate(Snapshot snapshot) {
+    SortedMap<ObjectRef, ObjectNode> statuses = new TreeMap<>();
+    SortedMap<NsName, GatewayResources> gateways = new TreeMap<>();
+
+    for (Map.Entry<String, GatewayClass> e : snapshot.gatewayClasses.entrySet()) {
+      GatewayClass gc = e.getValue();
+      if (gc.getSpec() != null && settings.controllerName().equals(gc.getSpec().getControllerName())) {
+        ObjectNode status = JSON.objectNode();
+        status.putArray("conditions").add(Condition.ok(Reasons.ACCEPTED, Reasons.ACCEPTED, "",
+            generation(gc.getMetadata().getGeneration())).toJson());
+        statuses.put(new ObjectRef(Kinds.GATEWAY_GROUP, Kinds.GATEWAY_CLASS, "", e.getKey()), status);
+      }
+    }
+
+    Map<NsName, List<GatewayTranslator.Attachment>> attachments = attachments(snapshot);
+    ReferenceGrants grants = new ReferenceGrants(snapshot);
+    Policies policies = new Policies(snapshot);
+    SortedMap<ObjectRef, List<String>> policyProblems = new TreeMap<>();
+    Map<NsName, SortedMap<Integer, ObjectNode>> routeParents = new TreeMap<>();
+    for (Map.Entry<NsName, Gateway> e : snapshot.gateways.entrySet()) {
+      if (!ours(snapshot, e.getValue())) {
+        continue;
+      }
+      GatewayTranslator.Output out = new GatewayTranslator(snapshot, settings, e.getKey(), e.getValue(), grants,
+          policies, plugins, policyProblems).translate(attachments.getOrDefault(e.getKey(), List.of()));
+      gateways.put(e.getKey(), out.resources());
+      statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.GATEWAY, e.getKey()), out.gatewayStatus());
+      out.routeParents().forEach((route, parents) ->
+          routeParents.computeIfAbsent(route, r -> new TreeMap<>()).putAll(parents));
+    }
+    routeParents.forEach((route, parents) -> {
+      ObjectNode status = JSON.objectNode();
+      ArrayNode list = status.putArray("parents");
+      parents.values().forEach(list::add);
+      statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.HTTP_ROUTE, route), status);
+    });
+    policyStatuses(snapshot, policyProblems, statuses);
+    return new TranslationResult(snapshot.revision, gateways, statuses);
+  }
+
+  private boolean ours(Snapshot snapshot, Gateway g) {
+    GatewayClass gc = g.getSpec() == null ? null : snapshot.gatewayClasses.get(g.getSpec().getGatewayClassName());
+    return gc != null && gc.getSpec() != null && settings.controllerName().equals(gc.getSpec().getControllerName());
+  }
+
+  /** Route parent entries by the Gateway they name. */
+  private static Map<NsName, List<GatewayTranslator.Attachment>> attachments(Snapshot snapshot) {
+    Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>();
+    for (Map.Entry<NsName, HTTPRoute> e : snapshot.httpRoutes.entrySet()) {
+      HTTPRoute route = e.getValue();
+      List<ParentReference> parents = route.getSpec() == null ? List.of() : Backends.list(route.getSpec().getParentRefs());
+      for (int i = 0; i < parents.size(); i++) {
+        ParentReference p = parents.get(i);
+        String group = p.getGroup() == null ? Kinds.GATEWAY_GROUP : p.getGroup();
+        String kind = p.getKind() == null ? Kinds.GATEWAY : p.getKind();
+        if (!group.equals(Kinds.GATEWAY_GROUP) || !kind.equals(Kinds.GATEWAY)) {
+          continue;
+        }
+        NsName gateway = new NsName(p.getNamespace() == null ? e.getKey().namespace() : p.getNamespace(), p.getName());
+        out.computeIfAbsent(gateway, g -> new ArrayList<>())
+            .add(new GatewayTranslator.Attachment(e.getKey(), route, i, p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Gloo-style statuses ({@code statuses.<namespace>.state}) for the policy kinds and Upstreams:
+   * Accepted, or Rejected with the problems the plugins and backends found.
+   */
+  private void policyStatuses(Snapshot snapshot, SortedMap<ObjectRef, List<String>> problems,
+      SortedMap<ObjectRef, ObjectNode> statuses) {
+    snapshot.routeOptions.keySet().forEach(n -> statuses.put(ref(Kinds.GLOO_GATEWAY_GROUP, Kinds.ROUTE_OPTION, n),
+        glooStatus(n, problems.get(ref(Kinds.GLOO_GATEWAY_GROUP, Kinds.ROUTE_OPTION, n)))));
+    snapshot.virtualHostOptions.keySet().forEach(n -> statuses.put(
+        ref(Kinds.GLOO_GATEWAY_GROUP, Kinds.VIRTUAL_HOST_OPTION, n),
+        glooStatus(n, problems.get(ref(Kinds.GLOO_GATEWAY_GROUP, Kinds.VIRTUAL_HOST_OPTION, n)))));
+    snapshot.upstreams.forEach((n, u) -> statuses.put(ref(Kinds.GLOO_GROUP, Kinds.UPSTREAM, n),
+        glooStatus(n, Upstreams.problem(u).map(List::of).orElse(null))));
+  }
+
+  private static ObjectNode glooStatus(NsName n, List<String> problems) {
+    ObjectNode status = JSON.objectNode();
+    ObjectNode mine = status.putObject("statuses").putObject(n.namespace());
+    mine.put("state", problems == null ? "Accepted" : "Rejected");
+    if (problems != null) {
+      mine.put("reason", String.join("; ", problems));
+    }
+    mine.put("reportedBy", "gloo-control");
+    return status;
+  }
+
+  private static ObjectRef ref(String group, String kind, NsName n) {
+    return new ObjectRef(group, kind, n.namespace(), n.name());
+  }
+
+  private static long generation(Long g) {
+    return g == null ? 0 : g;
+  }
+}
