@@ -1,10 +1,10 @@
 package dev.gloo.ratelimit.server;
 
 import dev.gloo.api.client.ControlEndpoints;
-import dev.gloo.api.client.ResourceFeed;
 import dev.gloo.cluster.ConfigException;
 import dev.gloo.cluster.NodeArgs;
 import dev.gloo.ratelimit.config.ConfigStore;
+import dev.gloo.ratelimit.feed.ControlPlaneConfigs;
 import dev.gloo.ratelimit.limiter.CounterStore;
 import dev.gloo.ratelimit.limiter.DecisionCounters;
 import dev.gloo.ratelimit.limiter.OverLimitCache;
@@ -14,7 +14,6 @@ import dev.gloo.ratelimit.limiter.RedisHealth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
  * <p>{@code gloo-ratelimiter --env-file /etc/gloo/gloo-ratelimiter.env [--set KEY=VALUE]...}
  */
 public final class GlooRateLimiter implements AutoCloseable {
-  public static final String COLLECTION = "/apis/ratelimit.solo.io/v1alpha1/ratelimitconfigs";
   private static final Logger log = LoggerFactory.getLogger(GlooRateLimiter.class);
 
   private final CounterStore counters;
@@ -104,15 +102,13 @@ public final class GlooRateLimiter implements AutoCloseable {
       System.exit(2);
       return;
     }
-    ConfigStore configs = new ConfigStore();
-    ResourceFeed feed = new ResourceFeed(endpoints, COLLECTION, configs::replaceAll);
-    feed.start();
-    GlooRateLimiter app = new GlooRateLimiter(settings, configs, () -> feed.awaitSynced(Duration.ZERO), Clock.systemUTC());
+    ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints);
+    GlooRateLimiter app = new GlooRateLimiter(settings, configs.store(), configs::synced, Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");
       app.close();
-      feed.close();
+      configs.close();
       stopped.countDown();
     }, "shutdown"));
     stopped.await();
