@@ -69,7 +69,7 @@ public final class XdsServer implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.host(), settings.port()), credentials)
-            .addService(new AdsService(context))
+            .addService(new AdsService(context).definition())
             // Envoy's xDS clusters commonly send HTTP/2 keepalives every 30 s or so.
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)

@@ -62,6 +62,9 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
 
   protected abstract Node nodeOf(Q request);
 
+  /** Whether the request stands for bytes that did not parse. */
+  protected abstract boolean unparseable(Q request);
+
   protected abstract String kind();
 
   @Override
@@ -69,6 +72,10 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
     serial.execute(
         () -> {
           if (closed) {
+            return;
+          }
+          if (unparseable(request)) {
+            end(Status.INVALID_ARGUMENT.withDescription("the request is not a valid xDS protobuf message"));
             return;
           }
           try {

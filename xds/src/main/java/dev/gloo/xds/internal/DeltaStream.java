@@ -60,6 +60,11 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
   }
 
   @Override
+  protected boolean unparseable(DeltaDiscoveryRequest request) {
+    return request == AdsService.UNPARSEABLE_DELTA;
+  }
+
+  @Override
   protected String kind() {
     return "delta";
   }

@@ -58,6 +58,11 @@ public final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryRespo
   }
 
   @Override
+  protected boolean unparseable(DiscoveryRequest request) {
+    return request == AdsService.UNPARSEABLE;
+  }
+
+  @Override
   protected String kind() {
     return "sotw";
   }
