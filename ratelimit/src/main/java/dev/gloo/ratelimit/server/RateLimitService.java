@@ -10,7 +10,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,15 +33,27 @@ public final class RateLimitService {
   }
 
   public ServerServiceDefinition definition() {
+    // The request arrives as bytes and is decoded here, not in a marshaller: grpc-java turns a
+    // marshaller's exception into UNKNOWN or INTERNAL, but undecodable bytes are the caller's
+    // mistake and get INVALID_ARGUMENT.
     MethodDescriptor<RateLimitRequest, RateLimitResponse> generated = RateLimitServiceGrpc.getShouldRateLimitMethod();
-    // The generated marshaller reports undecodable bytes as INTERNAL; the caller sent them, so
-    // they are INVALID_ARGUMENT. The request type stays the generated one.
-    MethodDescriptor<RateLimitRequest, RateLimitResponse> method = generated.toBuilder()
-        .setRequestMarshaller(new InvalidArgumentMarshaller(generated.getRequestMarshaller()))
+    MethodDescriptor<byte[], RateLimitResponse> method = generated.toBuilder(new BytesMarshaller(), generated.getResponseMarshaller())
         .build();
     return ServerServiceDefinition.builder(RateLimitServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall(this::shouldRateLimit))
+        .addMethod(method, ServerCalls.asyncUnaryCall(this::decodeAndDecide))
         .build();
+  }
+
+  private void decodeAndDecide(byte[] body, StreamObserver<RateLimitResponse> response) {
+    RateLimitRequest request;
+    try {
+      request = RateLimitRequest.parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("RateLimitRequest does not decode: " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    shouldRateLimit(request, response);
   }
 
   void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> response) {
@@ -59,34 +75,19 @@ public final class RateLimitService {
     }
   }
 
-  private static final class InvalidArgumentMarshaller implements MethodDescriptor.Marshaller<RateLimitRequest> {
-    private final MethodDescriptor.Marshaller<RateLimitRequest> delegate;
-
-    InvalidArgumentMarshaller(MethodDescriptor.Marshaller<RateLimitRequest> delegate) {
-      this.delegate = delegate;
+  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
     }
 
     @Override
-    public InputStream stream(RateLimitRequest value) {
-      return delegate.stream(value);
-    }
-
-    @Override
-    public RateLimitRequest parse(InputStream stream) {
+    public byte[] parse(InputStream stream) {
       try {
-        return delegate.parse(stream);
-      } catch (RuntimeException e) {
-        throw Status.INVALID_ARGUMENT.withDescription("RateLimitRequest does not decode: " + rootMessage(e))
-            .asRuntimeException();
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    }
-
-    private static String rootMessage(Throwable t) {
-      while (t.getCause() != null) {
-        t = t.getCause();
-      }
-      return t.getMessage();
     }
   }
-
 }

@@ -1,0 +1,126 @@
+package dev.gloo.ratelimit.server;
+
+import static dev.gloo.ratelimit.limiter.Requests.descriptor;
+import static dev.gloo.ratelimit.limiter.Requests.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Redis killed and restarted under load: every request is still answered promptly, by the
+ * failure mode while Redis is gone, and counting resumes by itself when it is back.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedisRestartTest {
+  private static final String CONFIG = """
+      metadata: {name: rl, namespace: default}
+      spec:
+        raw:
+          descriptors:
+          - {key: generic_key, value: busy, rateLimit: {requestsPerUnit: 1000000, unit: HOUR}}
+      """;
+  private static final RateLimitRequest BUSY = request(descriptor("default.rl", "generic_key", "busy"));
+
+  @Test
+  void requestsAreAnsweredByTheFailureModeWhileRedisIsDownAndCountedAgainWhenItIsBack(@TempDir Path dir) throws Exception {
+    try (TestRedis redis = TestRedis.startOwn(dir);
+        Harness open = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200");
+        Harness closed = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200", "REDIS_FAILURE_MODE=deny")) {
+      open.configs(CONFIG);
+      closed.configs(CONFIG);
+      Load load = new Load(open);
+      Thread loop = new Thread(load, "load");
+      loop.start();
+      try {
+        load.await(Load::counted, "counted while Redis is up");
+        assertEquals(Code.OK, closed.stub().shouldRateLimit(BUSY).getOverallCode());
+
+        redis.kill();
+        load.slowest.set(0);
+        RateLimitResponse failedOpen = load.await(r -> !Load.counted(r), "answered without Redis");
+        assertEquals(Code.OK, failedOpen.getOverallCode(), "failure mode allow");
+        assertEquals(Code.OVER_LIMIT, closed.stub().shouldRateLimit(BUSY).getOverallCode(), "failure mode deny");
+        Thread.sleep(1000); // a second of requests against the dead Redis
+        assertEquals(0, open.metric("gloo_ratelimit_redis_up"));
+        assertTrue(open.metric("gloo_ratelimit_redis_errors_total") > 0);
+        assertTrue(open.metric("gloo_ratelimit_failed_open_total") > 0);
+        assertTrue(load.slowest.get() < 1500, "a dead Redis held a request " + load.slowest.get() + " ms");
+
+        redis.start();
+        RateLimitResponse back = load.await(Load::counted, "counted again after the restart");
+        assertTrue(back.getStatuses(0).getLimitRemaining() > 1_000_000 - 10_000,
+            "the restarted Redis started from empty counters: " + back.getStatuses(0).getLimitRemaining());
+        assertEquals(1, open.metric("gloo_ratelimit_redis_up"));
+        RateLimitResponse deniedBefore = closed.stub().shouldRateLimit(BUSY);
+        RateLimitResponse allowedAgain = deniedBefore.getOverallCode() == Code.OK ? deniedBefore
+            : closed.stub().shouldRateLimit(BUSY); // its first call may still find a stale connection
+        assertEquals(Code.OK, allowedAgain.getOverallCode());
+      } finally {
+        load.stop = true;
+        loop.join(10_000);
+      }
+      assertEquals(0, load.grpcErrors.get(), "no request failed at the gRPC level: " + load.lastError.get());
+    }
+  }
+
+  /** One client calling in a loop, remembering the latest answer and the slowest call. */
+  private static final class Load implements Runnable {
+    final Harness harness;
+    final AtomicReference<RateLimitResponse> latest = new AtomicReference<>();
+    final AtomicLong slowest = new AtomicLong();
+    final AtomicLong grpcErrors = new AtomicLong();
+    final AtomicReference<Throwable> lastError = new AtomicReference<>();
+    volatile boolean stop;
+
+    Load(Harness harness) {
+      this.harness = harness;
+    }
+
+    static boolean counted(RateLimitResponse r) {
+      return r.getResponseHeadersToAddCount() > 0;
+    }
+
+    @Override
+    public void run() {
+      while (!stop) {
+        long t0 = System.nanoTime();
+        try {
+          RateLimitResponse r = harness.stub().shouldRateLimit(BUSY);
+          slowest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), Math::max);
+          latest.set(r);
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          grpcErrors.incrementAndGet();
+          lastError.set(e);
+        }
+      }
+    }
+
+    /** Waits (up to 20 s) for a response after now that satisfies {@code p}. */
+    RateLimitResponse await(Predicate<RateLimitResponse> p, String what) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      latest.set(null);
+      while (System.nanoTime() < deadline) {
+        RateLimitResponse r = latest.get();
+        if (r != null && p.test(r)) {
+          return r;
+        }
+        Thread.sleep(10);
+      }
+      throw new AssertionError("not " + what + " within 20 s; latest " + latest.get());
+    }
+  }
+}
