@@ -16,16 +16,22 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** One in-process gloo-ratelimiter on loopback ports with a gRPC client channel to it. */
 final class Harness implements AutoCloseable {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  final ConfigStore configs = new ConfigStore();
+  final ConfigStore configs;
   final GlooRateLimiter service;
   final ManagedChannel channel;
 
   Harness(String redisUrl, String redisPassword, String... settings) {
+    this(new ConfigStore(), () -> true, redisUrl, redisPassword, settings);
+  }
+
+  Harness(ConfigStore configs, BooleanSupplier synced, String redisUrl, String redisPassword, String... settings) {
+    this.configs = configs;
     Map<String, String> env = new HashMap<>();
     env.put("GRPC_ADDRESS", "127.0.0.1:0");
     env.put("ADMIN_ADDRESS", "127.0.0.1:0");
@@ -35,7 +41,7 @@ final class Harness implements AutoCloseable {
     for (String kv : settings) {
       env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
     }
-    service = new GlooRateLimiter(Settings.from(env), configs, () -> true, Clock.systemUTC());
+    service = new GlooRateLimiter(Settings.from(env), configs, synced, Clock.systemUTC());
     channel = NettyChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
   }
 

@@ -10,9 +10,6 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +36,7 @@ class RedisRestartTest {
         Harness closed = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200", "REDIS_FAILURE_MODE=deny")) {
       open.configs(CONFIG);
       closed.configs(CONFIG);
-      Load load = new Load(open);
+      Load load = new Load(open, BUSY);
       Thread loop = new Thread(load, "load");
       loop.start();
       try {
@@ -71,56 +68,6 @@ class RedisRestartTest {
         loop.join(10_000);
       }
       assertEquals(0, load.grpcErrors.get(), "no request failed at the gRPC level: " + load.lastError.get());
-    }
-  }
-
-  /** One client calling in a loop, remembering the latest answer and the slowest call. */
-  private static final class Load implements Runnable {
-    final Harness harness;
-    final AtomicReference<RateLimitResponse> latest = new AtomicReference<>();
-    final AtomicLong slowest = new AtomicLong();
-    final AtomicLong grpcErrors = new AtomicLong();
-    final AtomicReference<Throwable> lastError = new AtomicReference<>();
-    volatile boolean stop;
-
-    Load(Harness harness) {
-      this.harness = harness;
-    }
-
-    static boolean counted(RateLimitResponse r) {
-      return r.getResponseHeadersToAddCount() > 0;
-    }
-
-    @Override
-    public void run() {
-      while (!stop) {
-        long t0 = System.nanoTime();
-        try {
-          RateLimitResponse r = harness.stub().shouldRateLimit(BUSY);
-          slowest.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), Math::max);
-          latest.set(r);
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          grpcErrors.incrementAndGet();
-          lastError.set(e);
-        }
-      }
-    }
-
-    /** Waits (up to 20 s) for a response after now that satisfies {@code p}. */
-    RateLimitResponse await(Predicate<RateLimitResponse> p, String what) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      latest.set(null);
-      while (System.nanoTime() < deadline) {
-        RateLimitResponse r = latest.get();
-        if (r != null && p.test(r)) {
-          return r;
-        }
-        Thread.sleep(10);
-      }
-      throw new AssertionError("not " + what + " within 20 s; latest " + latest.get());
     }
   }
 }
