@@ -90,7 +90,8 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
     final TypeState state = existing != null ? existing : new TypeState();
     if (existing == null) {
       types.put(type, state);
-      state.wildcard = request.getResourceNamesSubscribeCount() == 0;
+      // Legacy wildcard: a first request naming nothing asks for every listener or cluster.
+      state.wildcard = type.wildcardByDefault() && request.getResourceNamesSubscribeCount() == 0;
       state.held.putAll(request.getInitialResourceVersionsMap());
       state.mustAnswer = state.held.isEmpty();
     }
