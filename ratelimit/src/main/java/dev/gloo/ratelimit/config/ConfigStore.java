@@ -1,7 +1,10 @@
 package dev.gloo.ratelimit.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,7 +46,29 @@ public final class ConfigStore implements ConfigSource {
       }
     }
     current.set(new ConfigSnapshot(next, revision));
-    log.info("rate limit configs at revision {}: {}", revision, next.keySet().stream().sorted().toList());
+    logChanges(previous, next, revision);
+  }
+
+  private static void logChanges(ConfigSnapshot previous, Map<String, RateLimitConfig> next, long revision) {
+    List<String> added = new ArrayList<>();
+    List<String> changed = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    next.forEach((id, c) -> {
+      RateLimitConfig old = previous.get(id);
+      if (old == null) {
+        added.add(id);
+      } else if (!old.equals(c)) {
+        changed.add(id);
+      }
+    });
+    previous.configs().keySet().stream().filter(id -> !next.containsKey(id)).forEach(removed::add);
+    if (!added.isEmpty() || !changed.isEmpty() || !removed.isEmpty()) {
+      Collections.sort(added);
+      Collections.sort(changed);
+      Collections.sort(removed);
+      log.info("rate limit configs at revision {}: {} in force; added {}, changed {}, removed {}",
+          revision, next.size(), added, changed, removed);
+    }
   }
 
   public long rejectedTotal() {

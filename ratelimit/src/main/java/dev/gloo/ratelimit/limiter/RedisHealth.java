@@ -45,11 +45,16 @@ public final class RedisHealth {
     return errors.sum();
   }
 
+  /** The outermost meaningful exception and the root cause: Redisson wraps the useful part. */
   private static String describe(Throwable t) {
-    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException)) {
+    while (t.getCause() != null && t instanceof java.util.concurrent.CompletionException) {
       t = t.getCause();
     }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String outer = t.getClass().getSimpleName() + ": " + t.getMessage();
+    return root == t ? outer : outer + ", caused by " + root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 }

@@ -5,6 +5,7 @@ import dev.gloo.cluster.ConfigException;
 import dev.gloo.cluster.NodeArgs;
 import dev.gloo.ratelimit.config.ConfigStore;
 import dev.gloo.ratelimit.feed.ControlPlaneConfigs;
+import dev.gloo.ratelimit.limiter.CoalescingCounterStore;
 import dev.gloo.ratelimit.limiter.CounterStore;
 import dev.gloo.ratelimit.limiter.DecisionCounters;
 import dev.gloo.ratelimit.limiter.OverLimitCache;
@@ -46,8 +47,10 @@ public final class GlooRateLimiter implements AutoCloseable {
     RedisHealth redisHealth = new RedisHealth(settings.failureMode());
     DecisionCounters decisions = new DecisionCounters();
     OverLimitCache overLimit = new OverLimitCache(settings.overLimitCacheKeys());
-    counters = new RedisCounterStore(RedisClients.create(settings),
-        settings.redisMode() == Settings.RedisMode.CLUSTER, settings.redisTimeoutMillis());
+    counters = new CoalescingCounterStore(
+        new RedisCounterStore(RedisClients.create(settings),
+            settings.redisMode() == Settings.RedisMode.CLUSTER, settings.redisTimeoutMillis()),
+        settings.redisMaxInFlight(), settings.redisBatchKeys(), settings.redisTimeoutMillis());
     RateLimiter limiter = new RateLimiter(settings.domain(), configs, counters, overLimit,
         settings.failureMode(), redisHealth, decisions, clock);
     grpc = new GrpcServer(settings.grpcAddress(), new RateLimitService(limiter));
@@ -68,8 +71,9 @@ public final class GlooRateLimiter implements AutoCloseable {
       overLimit.sweep(clock.millis() / 1000);
       grpc.setServing(synced.getAsBoolean());
     }, 0, 1, TimeUnit.SECONDS);
-    log.info("gloo-ratelimiter serving {} on {}, admin on {}, Redis {} {} (failure mode {})",
-        settings.domain(), settings.grpcAddress(), settings.adminAddress(), settings.redisMode(),
+    log.info("gloo-ratelimiter: domain {} on gRPC {}:{}, admin http://{}:{}, Redis {} {} (failure mode {})",
+        settings.domain(), settings.grpcAddress().getHostString(), grpc.port(),
+        settings.adminAddress().getHostString(), admin.port(), settings.redisMode(),
         settings.redisAddresses(), settings.failureMode());
   }
 

@@ -26,6 +26,8 @@ public record Settings(
     Path redisTlsCaFile,
     int redisTimeoutMillis,
     int redisPoolSize,
+    int redisMaxInFlight,
+    int redisBatchKeys,
     FailureMode failureMode,
     int overLimitCacheKeys,
     Map<String, String> all) {
@@ -59,7 +61,9 @@ public record Settings(
           emptyToNull(env.get("REDIS_PASSWORD")),
           ca == null || ca.isBlank() ? null : Path.of(ca),
           positive(env.getOrDefault("REDIS_TIMEOUT_MS", "100"), "REDIS_TIMEOUT_MS"),
-          positive(env.getOrDefault("REDIS_POOL_SIZE", "64"), "REDIS_POOL_SIZE"),
+          positive(env.getOrDefault("REDIS_POOL_SIZE", "16"), "REDIS_POOL_SIZE"),
+          positive(env.getOrDefault("REDIS_MAX_IN_FLIGHT", "8"), "REDIS_MAX_IN_FLIGHT"),
+          positive(env.getOrDefault("REDIS_BATCH_KEYS", "256"), "REDIS_BATCH_KEYS"),
           FailureMode.parse(env.getOrDefault("REDIS_FAILURE_MODE", "allow")),
           positive(env.getOrDefault("OVER_LIMIT_CACHE_KEYS", "100000"), "OVER_LIMIT_CACHE_KEYS"),
           env);

@@ -1,0 +1,200 @@
+package dev.gloo.ratelimit.bench;
+
+import dev.gloo.ratelimit.config.ConfigStore;
+import dev.gloo.ratelimit.server.GlooRateLimiter;
+import dev.gloo.ratelimit.server.Settings;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Decisions per second and latency of gloo-ratelimiter with 64 concurrent gRPC callers (closed
+ * loop), on one counter and on 10,000 counters, beside {@code redis-benchmark -t incr} with the
+ * same concurrency against the same Redis. Every decision increments a Redis counter: the limit
+ * is never reached, so the over-limit cache never answers.
+ *
+ * <p>{@code bin/bench-ratelimit [seconds]}; REDIS_URL and REDIS_PASSWORD as for the service.
+ */
+public final class RateLimitBench {
+  private static final int CALLERS = 64;
+  private static final String CONFIG = """
+      {"metadata": {"name": "bench", "namespace": "bench"},
+       "spec": {"raw": {"descriptors": [
+         {"key": "generic_key", "rateLimit": {"requestsPerUnit": 4000000000, "unit": "SECOND"}}]}}}
+      """;
+
+  private RateLimitBench() {}
+
+  record Result(String name, double perSecond, double p50Millis, double p99Millis) {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    String redisUrl = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
+    String password = System.getenv().getOrDefault("REDIS_PASSWORD", "");
+    Map<String, String> env = new HashMap<>();
+    env.put("GRPC_ADDRESS", "127.0.0.1:0");
+    env.put("ADMIN_ADDRESS", "127.0.0.1:0");
+    env.put("REDIS_URL", redisUrl);
+    env.put("REDIS_PASSWORD", password);
+    env.put("REDIS_TIMEOUT_MS", "2000");
+    ConfigStore configs = new ConfigStore();
+    configs.replaceAll(Map.of("bench/bench", new ObjectMapper().readTree(CONFIG)), 1);
+
+    List<Result> results = new ArrayList<>();
+    try (GlooRateLimiter service = new GlooRateLimiter(Settings.from(env), configs, () -> true, Clock.systemUTC())) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
+          .usePlaintext().directExecutor().build();
+      try {
+        run(channel, 1, 3, false);
+        results.add(run(channel, 1, seconds, true));
+        results.add(run(channel, 10_000, seconds, true));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+    Result redis = redisBenchmark(URI.create(redisUrl), password, seconds);
+    print(results, redis, seconds);
+  }
+
+  /** {@code callers} closed loops over {@code keys} counters for {@code seconds}. */
+  private static Result run(ManagedChannel channel, int keys, int seconds, boolean measured) throws InterruptedException {
+    RateLimitRequest[] requests = new RateLimitRequest[keys];
+    for (int i = 0; i < keys; i++) {
+      requests[i] = RateLimitRequest.newBuilder().setDomain("solo.io")
+          .addDescriptors(RateLimitDescriptor.newBuilder()
+              .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey("solo.io/config").setValue("bench.bench"))
+              .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey("generic_key").setValue("k" + i)))
+          .build();
+    }
+    RateLimitServiceGrpc.RateLimitServiceStub stub = RateLimitServiceGrpc.newStub(channel);
+    Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(10), 3);
+    AtomicLong done = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    CountDownLatch finished = new CountDownLatch(CALLERS);
+    long start = System.nanoTime();
+    for (int c = 0; c < CALLERS; c++) {
+      new Caller(stub, requests, c, end, latencies, done, failed, finished).next();
+    }
+    finished.await();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " calls failed");
+    }
+    Histogram h = latencies.getIntervalHistogram();
+    return measured
+        ? new Result("gloo-ratelimiter, " + (keys == 1 ? "1 key" : keys + " keys"), done.get() / elapsed,
+            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6)
+        : null;
+  }
+
+  /** One caller: sends the next request when the previous answer arrives, until the end. */
+  private static final class Caller implements StreamObserver<RateLimitResponse> {
+    private final RateLimitServiceGrpc.RateLimitServiceStub stub;
+    private final RateLimitRequest[] requests;
+    private final long end;
+    private final Recorder latencies;
+    private final AtomicLong done;
+    private final AtomicLong failed;
+    private final CountDownLatch finished;
+    private int next;
+    private long sentAt;
+
+    Caller(RateLimitServiceGrpc.RateLimitServiceStub stub, RateLimitRequest[] requests, int first, long end,
+        Recorder latencies, AtomicLong done, AtomicLong failed, CountDownLatch finished) {
+      this.stub = stub;
+      this.requests = requests;
+      this.next = first;
+      this.end = end;
+      this.latencies = latencies;
+      this.done = done;
+      this.failed = failed;
+      this.finished = finished;
+    }
+
+    void next() {
+      sentAt = System.nanoTime();
+      if (sentAt >= end) {
+        finished.countDown();
+        return;
+      }
+      RateLimitRequest r = requests[next % requests.length];
+      next += CALLERS;
+      stub.shouldRateLimit(r, this);
+    }
+
+    @Override
+    public void onNext(RateLimitResponse value) {
+      if (value.getOverallCode() != RateLimitResponse.Code.OK || value.getResponseHeadersToAddCount() == 0) {
+        failed.incrementAndGet(); // over the limit or not counted in Redis: not what is measured
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      failed.incrementAndGet();
+      finished.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      latencies.recordValue(System.nanoTime() - sentAt);
+      done.incrementAndGet();
+      next();
+    }
+  }
+
+  /** {@code redis-benchmark -t incr} with as many clients as the service had callers. */
+  private static Result redisBenchmark(URI redis, String password, int seconds) throws IOException, InterruptedException {
+    // Sized to run about as long as one service run at the rates a small machine reaches.
+    int requests = Math.max(100_000, seconds * 60_000);
+    List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", redis.getHost(), "-p", Integer.toString(redis.getPort()),
+        "-t", "incr", "-c", Integer.toString(CALLERS), "-n", Integer.toString(requests), "--csv"));
+    if (!password.isEmpty()) {
+      cmd.addAll(List.of("-a", password));
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("redis-benchmark failed: " + out + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+    // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+    for (String line : out.split("\n")) {
+      if (line.startsWith("\"INCR\"")) {
+        String[] f = line.replace("\"", "").split(",");
+        return new Result("redis-benchmark -t incr", Double.parseDouble(f[1]), Double.parseDouble(f[4]), Double.parseDouble(f[6]));
+      }
+    }
+    throw new IOException("no INCR line in redis-benchmark output: " + out);
+  }
+
+  private static void print(List<Result> results, Result redis, int seconds) {
+    System.out.printf("%n%d concurrent callers, %d s per run, %d cores%n%n", CALLERS, seconds,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("| run | decisions/s | p50 ms | p99 ms | vs Redis INCR/s |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    for (Result r : results) {
+      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.2fx |%n", r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(),
+          r.perSecond() / redis.perSecond());
+    }
+    System.out.printf("| %s | %,.0f | %.2f | %.2f | 1.00x |%n", redis.name(), redis.perSecond(), redis.p50Millis(), redis.p99Millis());
+  }
+}
