@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * ("namespace/name"), its streams and the NACKs its Envoys sent.
  *
  * @param publishedRevision the revision of the last {@link XdsServer#update}, -1 before the first
- * @param gateways sorted by Gateway; a Gateway appears once a stream named it
+ * @param gateways sorted by Gateway; a Gateway appears while streams name it, and for good once it NACKed
  */
 public record XdsStats(long publishedRevision, Map<String, GatewayStats> gateways) {
 

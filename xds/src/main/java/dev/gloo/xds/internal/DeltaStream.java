@@ -124,6 +124,11 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
         state.names.add(name);
       }
     }
+    if (state.names.size() > MAX_NAMES) {
+      end(Status.INVALID_ARGUMENT.withDescription(
+          "a stream may subscribe to at most " + MAX_NAMES + " resources of one type"));
+      return;
+    }
     for (String name : request.getResourceNamesUnsubscribeList()) {
       if (name.equals("*")) {
         state.wildcard = false;

@@ -20,22 +20,30 @@ public final class GatewayCounters {
 
   private final Map<String, Counters> byGateway = new ConcurrentHashMap<>();
 
-  private Counters of(String gateway) {
-    return byGateway.computeIfAbsent(gateway, g -> new Counters());
-  }
+  // Counters change inside compute(), so a removal in streamClosed cannot race an increment.
 
   public void streamOpened(String gateway) {
-    of(gateway).streams.incrementAndGet();
+    byGateway.compute(gateway, (g, c) -> {
+      Counters counters = c == null ? new Counters() : c;
+      counters.streams.incrementAndGet();
+      return counters;
+    });
   }
 
+  /** Forgets a Gateway with no streams and no NACKs, so clients naming many Gateways leave nothing behind. */
   public void streamClosed(String gateway) {
-    of(gateway).streams.decrementAndGet();
+    byGateway.computeIfPresent(
+        gateway,
+        (g, c) -> c.streams.decrementAndGet() == 0 && c.nacks.get() == 0 ? null : c);
   }
 
   public void nack(String gateway, XdsStats.Nack nack) {
-    Counters counters = of(gateway);
-    counters.nacks.incrementAndGet();
-    counters.lastNack.set(nack);
+    byGateway.compute(gateway, (g, c) -> {
+      Counters counters = c == null ? new Counters() : c;
+      counters.nacks.incrementAndGet();
+      counters.lastNack.set(nack);
+      return counters;
+    });
   }
 
   public XdsStats snapshot(long revision) {

@@ -53,6 +53,8 @@ public final class PropagationBench {
     System.out.printf("propagation: %d clients, %d servers, %d Gateways, %d clusters per Gateway, %d rounds after %d warm-up; %d cores%n",
         config.clients(), config.servers(), config.gateways(), config.clustersPerGateway(), config.rounds(),
         config.warmup(), Runtime.getRuntime().availableProcessors());
+    System.out.printf("system load average at start: %.1f%n",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     Result result = run(config);
     System.out.println();
     System.out.println("| scope      | samples |  p50 ms |  p90 ms |  p99 ms |  max ms |");
@@ -62,7 +64,9 @@ public final class PropagationBench {
       row("server " + (s + 1), result.perServer().get(s));
     }
     row("update()", result.update());
-    System.out.printf("%nmissed deliveries: %d; p99 %s the 100 ms target%n", result.missed(),
+    System.out.printf("%nsystem load average at end: %.1f%n",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    System.out.printf("missed deliveries: %d; p99 %s the 100 ms target%n", result.missed(),
         result.all().getValueAtPercentile(99) / 1000.0 < 100 ? "meets" : "MISSES");
   }
 
