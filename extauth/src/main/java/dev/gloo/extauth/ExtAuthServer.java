@@ -14,9 +14,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +44,19 @@ public final class ExtAuthServer implements AutoCloseable {
    */
   public static ExtAuthServer start(Path socketPath, Optional<InetSocketAddress> tcp, BindableService... services)
       throws IOException {
+    return start(socketPath, ExtAuthSettings.DEFAULT_SOCKET_PERMISSIONS, tcp, services);
+  }
+
+  /**
+   * @param socketPermissions the socket file's mode: connecting needs write permission, so Envoy
+   *     running as another user of the same group needs group rw
+   */
+  public static ExtAuthServer start(Path socketPath, Set<PosixFilePermission> socketPermissions,
+      Optional<InetSocketAddress> tcp, BindableService... services) throws IOException {
     ExtAuthServer s = new ExtAuthServer(socketPath);
     try {
       s.bindSocket(services);
+      Files.setPosixFilePermissions(socketPath, socketPermissions);
       if (tcp.isPresent()) {
         NettyServerBuilder b = NettyServerBuilder.forAddress(tcp.get());
         s.servers.add(s.configure(b, services).build().start());

@@ -6,10 +6,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The service's settings, from an env file like {@code /etc/gloo/gloo-extauth.env} (systemd
@@ -18,8 +21,12 @@ import java.util.Optional;
  * @param socketPath the Unix domain socket Envoy connects to
  * @param tcpAddress an additional TCP listener, if any
  */
-public record ExtAuthSettings(ControlEndpoints control, Path socketPath, Optional<InetSocketAddress> tcpAddress) {
+public record ExtAuthSettings(ControlEndpoints control, Path socketPath, Set<PosixFilePermission> socketPermissions,
+    Optional<InetSocketAddress> tcpAddress) {
   public static final String SOCKET_PATH = "SOCKET_PATH";
+  public static final String SOCKET_MODE = "SOCKET_MODE";
+  /** rw for the owner and the group: Envoy's user joins the service's group to connect. */
+  public static final Set<PosixFilePermission> DEFAULT_SOCKET_PERMISSIONS = PosixFilePermissions.fromString("rw-rw----");
   public static final String TCP_ADDRESS = "TCP_ADDRESS";
   public static final Path DEFAULT_SOCKET = Path.of("/run/gloo/extauth.sock");
 
@@ -29,8 +36,10 @@ public record ExtAuthSettings(ControlEndpoints control, Path socketPath, Optiona
   public static ExtAuthSettings from(Map<String, String> s) {
     String socket = s.getOrDefault(SOCKET_PATH, "").strip();
     String tcp = s.getOrDefault(TCP_ADDRESS, "").strip();
+    String mode = s.getOrDefault(SOCKET_MODE, "").strip();
     return new ExtAuthSettings(ControlEndpoints.fromSettings(s),
         socket.isEmpty() ? DEFAULT_SOCKET : Path.of(socket),
+        mode.isEmpty() ? DEFAULT_SOCKET_PERMISSIONS : octalMode(mode),
         tcp.isEmpty() ? Optional.empty() : Optional.of(hostPort(TCP_ADDRESS, tcp)));
   }
 
@@ -80,6 +89,20 @@ public record ExtAuthSettings(ControlEndpoints control, Path socketPath, Optiona
       out.put(line.substring(0, eq).strip(), v);
     }
     return out;
+  }
+
+  /** {@code 660} or {@code 0660}: owner, group and other digits as chmod takes them. */
+  static Set<PosixFilePermission> octalMode(String mode) {
+    if (!mode.matches("0?[0-7]{3}")) {
+      throw new IllegalArgumentException(SOCKET_MODE + ": '" + mode + "' is not an octal mode like 660");
+    }
+    String digits = mode.substring(mode.length() - 3);
+    StringBuilder rwx = new StringBuilder();
+    for (char c : digits.toCharArray()) {
+      int d = c - '0';
+      rwx.append((d & 4) != 0 ? 'r' : '-').append((d & 2) != 0 ? 'w' : '-').append((d & 1) != 0 ? 'x' : '-');
+    }
+    return PosixFilePermissions.fromString(rwx.toString());
   }
 
   private static InetSocketAddress hostPort(String setting, String value) {

@@ -29,7 +29,7 @@ public final class GlooExtAuth {
     ConfigSource configs = new ConfigSource(settings.control(), new AuthConfigCompiler());
     // Listen at once: until the first sync every request is denied (unknown config id), which
     // is what Envoy should see from an auth service that knows nothing yet.
-    ExtAuthServer server = ExtAuthServer.start(settings.socketPath(), settings.tcpAddress(),
+    ExtAuthServer server = ExtAuthServer.start(settings.socketPath(), settings.socketPermissions(), settings.tcpAddress(),
         new AuthorizationService(configs::current));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

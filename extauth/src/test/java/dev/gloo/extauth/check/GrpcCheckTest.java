@@ -202,6 +202,12 @@ class GrpcCheckTest {
   }
 
   @Test
+  void theSocketIsReadableAndWritableByOwnerAndGroupOnly() throws Exception {
+    assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"),
+        java.nio.file.Files.getPosixFilePermissions(dir.resolve("extauth.sock")));
+  }
+
+  @Test
   void healthTurnsServingWhenTold() {
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channels.get("uds"));
     server.serving();
