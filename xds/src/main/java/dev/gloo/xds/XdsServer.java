@@ -70,6 +70,9 @@ public final class XdsServer implements AutoCloseable {
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(settings.host(), settings.port()), credentials)
             .addService(new AdsService(context).definition())
+            // Stream callbacks only enqueue onto the stream's serial executor and never block,
+            // so they run on the transport thread instead of hopping through another pool.
+            .directExecutor()
             // Envoy's xDS clusters commonly send HTTP/2 keepalives every 30 s or so.
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
@@ -93,6 +96,11 @@ public final class XdsServer implements AutoCloseable {
    * Publishes the whole state at {@code revision}: every Gateway ("namespace/name") and its
    * resources; a Gateway left out has none. Called by one thread; revisions only grow. Streams
    * of Gateways whose content did not change are not woken.
+   *
+   * <p>The catch-up barrier compares the store revision with the last revision published here,
+   * so the node publishes every revision it applies, also those that change no Envoy resource
+   * (status writes, unrelated kinds): passing equal (ideally the same) {@code EnvoyResources}
+   * again costs an equality check per Gateway and sends nothing.
    *
    * @throws IllegalArgumentException when {@code revision} is older than the last one, or two
    *     resources of one type of one Gateway share a name; nothing is published then

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,8 @@ public final class SnapshotHub {
   private volatile PublishedState current = PublishedState.INITIAL;
   private final Map<String, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final List<Waiter> waiters = new ArrayList<>();
+  /** What the last publication was built from, to skip hashing Gateways that did not change. */
+  private Map<String, EnvoyResources> lastInputs = Map.of();
 
   private record Waiter(long revision, CompletableFuture<Void> future) {}
 
@@ -49,11 +52,20 @@ public final class SnapshotHub {
     }
     Map<String, GatewaySnapshot> next = new HashMap<>();
     Set<String> changed = new HashSet<>();
+    Map<String, EnvoyResources> inputs = new HashMap<>();
     for (Map.Entry<String, EnvoyResources> entry : gateways.entrySet()) {
       String name = entry.getKey();
+      EnvoyResources input = Objects.requireNonNull(entry.getValue(), name);
+      inputs.put(name, input);
+      EnvoyResources lastInput = lastInputs.get(name);
+      if (lastInput != null && (lastInput == input || lastInput.equals(input))) {
+        // Same resources as last time: no hashing, nothing to wake.
+        next.put(name, previous.gateways().get(name));
+        continue;
+      }
       GatewaySnapshot built;
       try {
-        built = GatewaySnapshot.of(entry.getValue());
+        built = GatewaySnapshot.of(input);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("Gateway " + name + ": " + e.getMessage(), e);
       }
@@ -74,6 +86,7 @@ public final class SnapshotHub {
       }
     }
     current = new PublishedState(revision, next);
+    lastInputs = inputs;
     for (String gateway : changed) {
       Set<Subscriber> set = subscribers.get(gateway);
       if (set != null) {

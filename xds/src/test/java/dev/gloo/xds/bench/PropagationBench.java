@@ -222,7 +222,7 @@ public final class PropagationBench {
       List<Client> clients = new ArrayList<>();
       for (int i = 0; i < config.clients(); i++) {
         int s = i % config.servers();
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", servers.get(s).port()).usePlaintext().build();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", servers.get(s).port()).usePlaintext().directExecutor().build();
         channels.add(channel);
         Client client = new Client(channel, s, i % config.gateways(), config.clustersPerGateway());
         clients.add(client);
