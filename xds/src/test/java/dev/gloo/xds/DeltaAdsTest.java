@@ -140,4 +140,24 @@ class DeltaAdsTest {
     call.send(deltaAck(EDS, empty.getNonce()));
     assertEquals(List.of("backend"), names(call.next()));
   }
+
+  @Test
+  void aReconnectingClientIsToldWhatNoLongerExistsAndGetsWhatChanged() throws Exception {
+    var call = client.delta();
+    call.send(deltaSubscribe(node, CDS).toBuilder()
+        .putInitialResourceVersions("backend", "some-older-version")
+        .putInitialResourceVersions("deleted-meanwhile", "v1")
+        .build());
+    DeltaDiscoveryResponse response = call.next();
+    assertEquals(List.of("backend"), names(response));
+    assertEquals(List.of("deleted-meanwhile"), response.getRemovedResourcesList());
+  }
+
+  @Test
+  void anExplicitWildcardSubscribesToEveryResourceOfANonWildcardType() throws Exception {
+    server.update(2, Map.of(GW, withSecondCluster("a")));
+    var call = client.delta();
+    call.send(deltaSubscribe(node, EDS, "*"));
+    assertEquals(List.of("backend", "backend2"), names(call.next()));
+  }
 }

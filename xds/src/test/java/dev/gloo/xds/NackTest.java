@@ -115,8 +115,7 @@ class NackTest {
     assertEquals("http", fixed.getResources(0).getName());
     assertNotEquals(rejected.getResources(0).getVersion(), fixed.getResources(0).getVersion());
 
-    // Going back to the content the client holds needs nothing... but it holds "good" now
-    // only after an ACK; ACK and check quiet.
+    // Once the client ACKs the fixed content, the stream is quiet again.
     call.send(Fixtures.deltaAck(RDS, fixed.getNonce()));
     assertEquals(0, call.countFor(Duration.ofMillis(500)));
   }

@@ -211,4 +211,13 @@ class SotwAdsTest {
     }
     assertEquals(0, server.stats().gateway(GW).connectedStreams());
   }
+
+  @Test
+  void anExplicitWildcardNameAsksForEveryResource() throws Exception {
+    var call = client.sotw();
+    call.send(request(node, SDS, "", "", "*"));
+    assertEquals(1, call.next().getResourcesCount());
+    call.send(request(node, LDS, "", "", "*", "http"));
+    assertEquals(2, call.next().getResourcesCount());
+  }
 }
