@@ -251,4 +251,56 @@ class ResourceValidatorTest {
     assertOne(v, "eds_cluster_config", "\"orphan\"");
     assertTrue(v.stream().allMatch(x -> !x.toString().isEmpty()));
   }
+
+  @Test
+  void tlsContextRulesInsideTheTransportSocket() {
+    Listener https = Fixtures.listener("https", 8443, "http", "tls");
+    io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext tls;
+    try {
+      tls = https.getFilterChains(0).getTransportSocket().getTypedConfig()
+          .unpack(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.class);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+    tls = tls.toBuilder()
+        .setSessionTimeout(Duration.newBuilder().setSeconds(-5))
+        .setCommonTlsContext(tls.getCommonTlsContext().toBuilder().setTlsParams(
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.newBuilder()
+                .setTlsMinimumProtocolVersionValue(42)))
+        .build();
+    Listener broken = https.toBuilder().setFilterChains(0, https.getFilterChains(0).toBuilder()
+        .setTransportSocket(https.getFilterChains(0).getTransportSocket().toBuilder().setTypedConfig(Any.pack(tls)))).build();
+    List<Violation> v = rules(broken);
+    assertOne(v, "transport_socket.typed_config<DownstreamTlsContext>.session_timeout", ">= 0 and < 4294967296");
+    assertOne(v, "common_tls_context.tls_params.tls_minimum_protocol_version", "not defined");
+  }
+
+  @Test
+  void rateLimitFilterRules() {
+    HttpFilter rateLimit = HttpFilter.newBuilder().setName("envoy.filters.http.ratelimit")
+        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.newBuilder()
+            .setDomain("")
+            .build()))
+        .build();
+    List<Violation> v = rules(listenerWithHcm(b -> b.addHttpFilters(0, rateLimit)));
+    assertOne(v, "http_filters[0].typed_config<RateLimit>.domain", "must not be empty");
+    assertOne(v, "http_filters[0].typed_config<RateLimit>.rate_limit_service", "is required");
+  }
+
+  @Test
+  void repeatedItemRulesAndRequiredDurations() {
+    RouteConfiguration base = Fixtures.routes("t", "c", "x");
+    Route route = base.getVirtualHosts(0).getRoutes(0).toBuilder()
+        .addRequestHeadersToRemove("")
+        .setRoute(base.getVirtualHosts(0).getRoutes(0).getRoute().toBuilder()
+            .setRetryPolicy(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder()
+                .setRetryBackOff(io.envoyproxy.envoy.config.route.v3.RetryPolicy.RetryBackOff.newBuilder()
+                    .setMaxInterval(Duration.newBuilder().setSeconds(1)))))
+        .build();
+    RouteConfiguration table = base.toBuilder()
+        .setVirtualHosts(0, base.getVirtualHosts(0).toBuilder().setRoutes(0, route)).build();
+    List<Violation> v = rules(table);
+    assertOne(v, "routes[0].request_headers_to_remove[0]", "must not be empty");
+    assertOne(v, "routes[0].route.retry_policy.retry_back_off.base_interval", "is required");
+  }
 }
