@@ -10,11 +10,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,27 +29,21 @@ public final class RateLimitService {
   }
 
   public ServerServiceDefinition definition() {
-    // The request arrives as bytes and is decoded here, not in a marshaller: grpc-java turns a
-    // marshaller's exception into UNKNOWN or INTERNAL, but undecodable bytes are the caller's
-    // mistake and get INVALID_ARGUMENT.
     MethodDescriptor<RateLimitRequest, RateLimitResponse> generated = RateLimitServiceGrpc.getShouldRateLimitMethod();
-    MethodDescriptor<byte[], RateLimitResponse> method = generated.toBuilder(new BytesMarshaller(), generated.getResponseMarshaller())
+    MethodDescriptor<Decoded, RateLimitResponse> method = generated.toBuilder(
+            new DecodingMarshaller(generated.getRequestMarshaller()), generated.getResponseMarshaller())
         .build();
     return ServerServiceDefinition.builder(RateLimitServiceGrpc.SERVICE_NAME)
-        .addMethod(method, ServerCalls.asyncUnaryCall(this::decodeAndDecide))
+        .addMethod(method, ServerCalls.asyncUnaryCall(this::decide))
         .build();
   }
 
-  private void decodeAndDecide(byte[] body, StreamObserver<RateLimitResponse> response) {
-    RateLimitRequest request;
-    try {
-      request = RateLimitRequest.parseFrom(body);
-    } catch (InvalidProtocolBufferException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("RateLimitRequest does not decode: " + e.getMessage())
-          .asRuntimeException());
+  private void decide(Decoded decoded, StreamObserver<RateLimitResponse> response) {
+    if (decoded.request() == null) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(decoded.error()).asRuntimeException());
       return;
     }
-    shouldRateLimit(request, response);
+    shouldRateLimit(decoded.request(), response);
   }
 
   void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> response) {
@@ -75,18 +65,36 @@ public final class RateLimitService {
     }
   }
 
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
+  /** A request as it came off the wire: decoded, or the reason it did not decode. */
+  private record Decoded(RateLimitRequest request, String error) {}
+
+  /**
+   * The generated marshaller, with a decoding failure carried to the handler as a value: grpc-java
+   * turns an exception thrown while decoding into UNKNOWN, but undecodable bytes are the
+   * caller's mistake and get INVALID_ARGUMENT.
+   */
+  private static final class DecodingMarshaller implements MethodDescriptor.Marshaller<Decoded> {
+    private final MethodDescriptor.Marshaller<RateLimitRequest> proto;
+
+    DecodingMarshaller(MethodDescriptor.Marshaller<RateLimitRequest> proto) {
+      this.proto = proto;
     }
 
     @Override
-    public byte[] parse(InputStream stream) {
+    public InputStream stream(Decoded value) {
+      return proto.stream(value.request());
+    }
+
+    @Override
+    public Decoded parse(InputStream stream) {
       try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        return new Decoded(proto.parse(stream), null);
+      } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        return new Decoded(null, "RateLimitRequest does not decode: " + root.getMessage());
       }
     }
   }

@@ -26,6 +26,11 @@ public final class RedisClients {
     // Redisson's script cache sends EVALSHA and falls back to EVAL after NOSCRIPT, which a
     // restarted Redis answers until the script is loaded again.
     config.setUseScriptCache(true);
+    // Redisson's defaults (32 I/O and 16 callback threads) are sized for large hosts; a handful
+    // of in-flight calls needs no more I/O threads than cores.
+    int cores = Runtime.getRuntime().availableProcessors();
+    config.setNettyThreads(Math.max(2, cores));
+    config.setThreads(2);
     switch (s.redisMode()) {
       case SENTINEL:
         tune(config.useSentinelServers()
