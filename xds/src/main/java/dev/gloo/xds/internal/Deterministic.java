@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
@@ -32,7 +33,8 @@ public final class Deterministic {
     } catch (IOException e) {
       throw new UncheckedIOException("serializing " + message.getDescriptorForType(), e);
     }
-    return ByteString.copyFrom(out);
+    // The array is ours alone and never written again, so wrapping it is safe.
+    return UnsafeByteOperations.unsafeWrap(out);
   }
 
   public static Any pack(Message message) {

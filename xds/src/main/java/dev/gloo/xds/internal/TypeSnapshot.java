@@ -30,10 +30,10 @@ public final class TypeSnapshot {
    */
   public static TypeSnapshot of(ResourceType type, List<? extends Message> messages) {
     SortedMap<String, VersionedResource> byName = new TreeMap<>();
+    MessageDigest one = Deterministic.sha256();
     for (Message message : messages) {
       String name = ResourceType.nameOf(message);
       ByteString bytes = Deterministic.bytes(message);
-      MessageDigest one = Deterministic.sha256();
       one.update(bytes.asReadOnlyByteBuffer());
       VersionedResource resource =
           new VersionedResource(
