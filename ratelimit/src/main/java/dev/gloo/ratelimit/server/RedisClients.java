@@ -26,6 +26,9 @@ public final class RedisClients {
     // Redisson's script cache sends EVALSHA and falls back to EVAL after NOSCRIPT, which a
     // restarted Redis answers until the script is loaded again.
     config.setUseScriptCache(true);
+    // Connect on first use: a rate limiter that starts while Redis is down serves by its
+    // failure mode and starts counting when Redis appears, instead of refusing to start.
+    config.setLazyInitialization(true);
     // Redisson's defaults (32 I/O and 16 callback threads) are sized for large hosts; a handful
     // of in-flight calls needs no more I/O threads than cores.
     int cores = Runtime.getRuntime().availableProcessors();

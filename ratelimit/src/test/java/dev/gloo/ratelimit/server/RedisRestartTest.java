@@ -70,4 +70,27 @@ class RedisRestartTest {
       assertEquals(0, load.grpcErrors.get(), "no request failed at the gRPC level: " + load.lastError.get());
     }
   }
+
+  @Test
+  void startsWithoutRedisAndCountsOnceRedisAppears(@TempDir Path dir) throws Exception {
+    try (TestRedis redis = TestRedis.startOwn(dir)) {
+      redis.kill();
+      try (Harness harness = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200")) {
+        harness.configs(CONFIG);
+        RateLimitResponse withoutRedis = harness.stub().shouldRateLimit(BUSY);
+        assertEquals(Code.OK, withoutRedis.getOverallCode());
+        assertEquals(0, withoutRedis.getResponseHeadersToAddCount(), "not counted");
+        redis.start();
+        Load load = new Load(harness, BUSY);
+        Thread loop = new Thread(load, "load");
+        loop.start();
+        try {
+          load.await(Load::counted, "counted once Redis is up");
+        } finally {
+          load.stop = true;
+          loop.join(10_000);
+        }
+      }
+    }
+  }
 }
