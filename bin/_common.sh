@@ -6,7 +6,7 @@ DIST_LIB="$ROOT/api-server/target/lib"
 # Builds the distribution when it is missing or older than any source or pom.
 ensure_built() {
   local jar
-  jar=$(ls $DIST_JAR_GLOB 2>/dev/null | head -n 1 || true)
+  jar=$(ls $DIST_JAR_GLOB 2>/dev/null | grep -v -- -tests.jar | head -n 1 || true)
   if [[ -n "$jar" && -d "$DIST_LIB" ]]; then
     if [[ -z $(find "$ROOT" -path "$ROOT/data" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/resources/*' \) -newer "$jar" -print -quit) ]]; then
       return 0
@@ -18,7 +18,7 @@ ensure_built() {
 
 dist_classpath() {
   local jar
-  jar=$(ls $DIST_JAR_GLOB | head -n 1)
+  jar=$(ls $DIST_JAR_GLOB | grep -v -- -tests.jar | head -n 1)
   echo "$jar:$DIST_LIB/*"
 }
 

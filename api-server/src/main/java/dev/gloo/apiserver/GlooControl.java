@@ -24,6 +24,7 @@ public final class GlooControl {
   public static void main(String[] args) throws Exception {
     NodeSettings node;
     ApiSettings api;
+    dev.gloo.apiserver.controller.ControllerSettings controller;
     Path keystore;
     Optional<Path> clientTrustStore;
     String token;
@@ -31,6 +32,7 @@ public final class GlooControl {
       Map<String, String> env = NodeArgs.parse(args);
       node = NodeSettings.from(env);
       api = ApiSettings.from(env, node.store().dataDir());
+      controller = dev.gloo.apiserver.controller.ControllerSettings.from(env);
       Files.createDirectories(node.store().dataDir());
       keystore = ServerTls.keystore(api, node.store().dataDir());
       clientTrustStore = api.clientCaFile().isPresent()
@@ -42,7 +44,7 @@ public final class GlooControl {
       System.exit(2);
       return;
     }
-    new GlooControlApplication(node, api, keystore, clientTrustStore, Optional.of(token)).run("server", "gloo-control.yml");
+    new GlooControlApplication(node, api, controller, keystore, clientTrustStore, Optional.of(token)).run("server", "gloo-control.yml");
   }
 
   /** The admin token: read from the file, or generated into it (mode 600) at first start. */

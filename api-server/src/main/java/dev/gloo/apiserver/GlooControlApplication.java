@@ -6,12 +6,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.gloo.api.crd.CrdCatalog;
 import dev.gloo.api.crd.ResourceType;
+import dev.gloo.apiserver.controller.Controller;
+import dev.gloo.apiserver.controller.ControllerSettings;
+import dev.gloo.apiserver.controller.StatusWriter;
 import dev.gloo.apiserver.http.KubeApiServlet;
 import dev.gloo.apiserver.http.StatusErrorHandler;
 import dev.gloo.apiserver.objects.ObjectService;
 import dev.gloo.cluster.NodeSettings;
 import dev.gloo.store.StoreException;
 import dev.gloo.store.raft.RaftStoreNode;
+import dev.gloo.translator.GatewayResources;
+import dev.gloo.translator.TranslationResult;
+import dev.gloo.translator.Translator;
+import dev.gloo.translator.TranslatorSettings;
+import dev.gloo.xds.EnvoyResources;
+import dev.gloo.xds.XdsServer;
+import dev.gloo.xds.XdsSettings;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.setup.Bootstrap;
@@ -41,14 +57,16 @@ public final class GlooControlApplication extends Application<Configuration> {
 
   private final NodeSettings node;
   private final ApiSettings api;
+  private final ControllerSettings controllerSettings;
   private final Path keystore;
   private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
 
-  public GlooControlApplication(NodeSettings node, ApiSettings api, Path keystore,
-      Optional<Path> clientTrustStore, Optional<String> token) {
+  public GlooControlApplication(NodeSettings node, ApiSettings api, ControllerSettings controllerSettings,
+      Path keystore, Optional<Path> clientTrustStore, Optional<String> token) {
     this.node = node;
     this.api = api;
+    this.controllerSettings = controllerSettings;
     this.keystore = keystore;
     this.clientTrustStore = clientTrustStore;
     this.token = token;
@@ -139,9 +157,13 @@ public final class GlooControlApplication extends Application<Configuration> {
       store.revision(); // a linearizable read: a leader is known and this node has caught up
       return "ok";
     })).addMapping("/readyz");
+    XdsServer xds = startXds(store, environment);
     environment.admin().addServlet("status", text(() -> {
       try {
-        return pretty.writeValueAsString(store.status());
+        ObjectNode out = pretty.createObjectNode();
+        out.set("store", pretty.valueToTree(store.status()));
+        out.set("xds", pretty.valueToTree(xds.stats()));
+        return pretty.writeValueAsString(out);
       } catch (IOException e) {
         throw new StoreException("cannot render status: " + e.getMessage());
       }
@@ -154,7 +176,27 @@ public final class GlooControlApplication extends Application<Configuration> {
       }
     });
 
-    Thread bootstrapThread = new Thread(() -> bootstrapObjects(store, objects, catalog), "bootstrap-objects");
+    TranslatorSettings translatorSettings = new TranslatorSettings(TranslatorSettings.CONTROLLER_NAME,
+        controllerSettings.localExtAuth() ? Optional.of("gloo-system/extauth") : Optional.empty(),
+        controllerSettings.localRateLimiter() ? Optional.of("gloo-system/rate-limit") : Optional.empty());
+    StatusWriter statusWriter = new StatusWriter(objects, catalog, store::isLeader, Clock.systemUTC(),
+        TranslatorSettings.CONTROLLER_NAME);
+    AtomicReference<Controller> controllerRef = new AtomicReference<>();
+    Controller controller = new Controller(store, new Translator(translatorSettings), json,
+        publisher(xds, statusWriter, controllerRef));
+    controllerRef.set(controller);
+    environment.lifecycle().manage(new Managed() {
+      @Override
+      public void stop() {
+        controller.close();
+        xds.close();
+      }
+    });
+
+    Thread bootstrapThread = new Thread(() -> {
+      bootstrapObjects(store, objects, catalog, controllerSettings);
+      controller.start();
+    }, "bootstrap-objects");
     bootstrapThread.setDaemon(true);
     bootstrapThread.start();
   }
@@ -164,7 +206,8 @@ public final class GlooControlApplication extends Application<Configuration> {
    * GatewayClass {@code gloo-gateway}. Every node tries (create-if-absent), so whichever comes
    * up first creates them and the rest find them.
    */
-  static void bootstrapObjects(RaftStoreNode store, ObjectService objects, CrdCatalog catalog) {
+  static void bootstrapObjects(RaftStoreNode store, ObjectService objects, CrdCatalog catalog,
+      ControllerSettings settings) {
     try {
       store.awaitReady(Duration.ofMinutes(5));
       ResourceType ns = catalog.byResource("", "v1", "namespaces").orElseThrow();
@@ -180,10 +223,82 @@ public final class GlooControlApplication extends Application<Configuration> {
       cls.putObject("spec").put("controllerName", "solo.io/gloo-gateway")
           .put("description", "Gloo Gateway on VMs, replicated by gloo-control");
       objects.ensureExists(gc, null, cls);
+      ResourceType upstream = catalog.byResource("gloo.solo.io", "v1", "upstreams").orElseThrow();
+      if (settings.localExtAuth()) {
+        ObjectNode u = new ObjectMapper().createObjectNode();
+        u.putObject("metadata").put("name", "extauth").put("namespace", "gloo-system");
+        u.putObject("spec").put("useHttp2", true).putObject("pipe").put("path", settings.extAuthSocket());
+        objects.ensureExists(upstream, "gloo-system", u);
+      }
+      if (settings.localRateLimiter()) {
+        ObjectNode u = new ObjectMapper().createObjectNode();
+        u.putObject("metadata").put("name", "rate-limit").put("namespace", "gloo-system");
+        ObjectNode host = u.putObject("spec").put("useHttp2", true).putObject("static").putArray("hosts").addObject();
+        host.put("addr", settings.rateLimiterAddress().host()).put("port", settings.rateLimiterAddress().port());
+        objects.ensureExists(upstream, "gloo-system", u);
+      }
       LOG.info("bootstrap objects present");
     } catch (RuntimeException e) {
       LOG.warn("creating the bootstrap objects failed; a later restart retries: {}", e.toString());
     }
+  }
+
+  /**
+   * Serves ADS. A new stream waits for a linearizable read of the store revision (this node has
+   * caught up with the cluster) and for the controller to have published that far.
+   */
+  private XdsServer startXds(RaftStoreNode store, Environment environment) {
+    ExecutorService barrier = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "xds-barrier");
+      t.setDaemon(true);
+      return t;
+    });
+    XdsSettings settings = XdsSettings.plaintext(controllerSettings.xdsAddress().host(),
+        controllerSettings.xdsAddress().port(), node.store().nodeId());
+    if (controllerSettings.xdsCertFile().isPresent()) {
+      settings = settings.withTls(controllerSettings.xdsCertFile().get(), controllerSettings.xdsKeyFile().get());
+    }
+    XdsServer xds = new XdsServer(settings, () -> CompletableFuture.supplyAsync(store::revision, barrier));
+    try {
+      xds.start();
+    } catch (IOException e) {
+      throw new StoreException("cannot serve xDS on " + controllerSettings.xdsAddress().host() + ":"
+          + controllerSettings.xdsAddress().port() + ": " + e.getMessage());
+    }
+    LOG.info("xDS (ADS) on {}:{}", controllerSettings.xdsAddress().host(), xds.port());
+    return xds;
+  }
+
+  /**
+   * Where translations go: every node hands them to its xDS server at once; the status writer
+   * (leader only) runs on its own thread and always takes the newest translation, skipping
+   * any that arrived while it was busy.
+   */
+  private static java.util.function.Consumer<TranslationResult> publisher(XdsServer xds, StatusWriter writer,
+      AtomicReference<Controller> controller) {
+    ExecutorService statusThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "status-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicReference<TranslationResult> pending = new AtomicReference<>();
+    return result -> {
+      Map<String, EnvoyResources> gateways = new TreeMap<>();
+      result.gateways().forEach((name, r) -> gateways.put(name.toString(), envoy(r)));
+      xds.update(result.revision(), gateways);
+      if (pending.getAndSet(result) == null) {
+        statusThread.execute(() -> {
+          TranslationResult latest = pending.getAndSet(null);
+          if (latest != null) {
+            writer.write(latest, () -> controller.get().stored());
+          }
+        });
+      }
+    };
+  }
+
+  private static EnvoyResources envoy(GatewayResources r) {
+    return new EnvoyResources(r.listeners(), r.routes(), r.clusters(), r.endpoints(), r.secrets());
   }
 
   private interface Body {

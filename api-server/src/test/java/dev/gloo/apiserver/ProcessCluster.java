@@ -30,6 +30,7 @@ public final class ProcessCluster implements AutoCloseable {
   final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   final Map<String, Integer> adminPorts = new LinkedHashMap<>();
   final Map<String, Integer> apiPorts = new LinkedHashMap<>();
+  final Map<String, Integer> xdsPorts = new LinkedHashMap<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -40,6 +41,7 @@ public final class ProcessCluster implements AutoCloseable {
       raftPorts.put(id, freePort());
       adminPorts.put(id, freePort());
       apiPorts.put(id, freePort());
+      xdsPorts.put(id, freePort());
     }
     Files.writeString(dir.resolve("admin.token"), "test-token-" + UUID.randomUUID() + "\n");
     StringBuilder cluster = new StringBuilder();
@@ -54,6 +56,8 @@ public final class ProcessCluster implements AutoCloseable {
           "INITIAL_CLUSTER=" + cluster,
           "ADMIN_ADDRESS=127.0.0.1:" + adminPorts.get(id),
           "API_ADDRESS=127.0.0.1:" + apiPorts.get(id),
+          "XDS_ADDRESS=127.0.0.1:" + xdsPorts.get(id),
+          "EXTAUTH_SOCKET=" + dir.resolve("extauth.sock"),
           "TOKEN_FILE=" + dir.resolve("admin.token")) + "\n");
     }
   }
@@ -136,6 +140,11 @@ public final class ProcessCluster implements AutoCloseable {
   /** The API base URL of node {@code id}, e.g. {@code https://127.0.0.1:6443}. */
   public String apiUrl(String id) {
     return "https://127.0.0.1:" + apiPorts.get(id);
+  }
+
+  /** The ADS port of node {@code id}. */
+  public int xdsPort(String id) {
+    return xdsPorts.get(id);
   }
 
   /** The admin bearer token every node accepts. */

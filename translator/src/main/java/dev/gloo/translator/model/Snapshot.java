@@ -74,6 +74,62 @@ public final class Snapshot {
     return new Builder(revision);
   }
 
+
+  /**
+   * One object in the form the snapshot holds it: typed for Gateway API and core kinds, JSON for
+   * Gloo's kinds. {@code kind} is one of {@link Kinds}.
+   */
+  public record Entry(String kind, NsName key, Object value) {}
+
+  /**
+   * Converts a stored object (JSON with apiVersion and kind) for {@link Builder#add(Entry)}; null
+   * for kinds the translator does not read.
+   *
+   * @throws IllegalArgumentException when the JSON does not fit the kind's model
+   */
+  public static Entry entry(JsonNode object) {
+    String apiVersion = object.path("apiVersion").asText();
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    String kind = object.path("kind").asText();
+    JsonNode meta = object.path("metadata");
+    NsName key = new NsName(meta.path("namespace").asText(""), meta.path("name").asText());
+    switch (group + "/" + kind) {
+      case Kinds.GATEWAY_GROUP + "/" + Kinds.GATEWAY_CLASS:
+        return new Entry(kind, key, convert(object, GatewayClass.class));
+      case Kinds.GATEWAY_GROUP + "/" + Kinds.GATEWAY:
+        return new Entry(kind, key, convert(object, Gateway.class));
+      case Kinds.GATEWAY_GROUP + "/" + Kinds.HTTP_ROUTE:
+        return new Entry(kind, key, convert(object, HTTPRoute.class));
+      case Kinds.GATEWAY_GROUP + "/" + Kinds.REFERENCE_GRANT:
+        return new Entry(kind, key, convert(object, ReferenceGrant.class));
+      case "/" + Kinds.SERVICE:
+        return new Entry(kind, key, convert(object, Service.class));
+      case Kinds.DISCOVERY_GROUP + "/" + Kinds.ENDPOINT_SLICE:
+        return new Entry(kind, key, convert(object, EndpointSlice.class));
+      case "/" + Kinds.SECRET:
+        return new Entry(kind, key, convert(object, Secret.class));
+      case "/" + Kinds.NAMESPACE:
+        return new Entry(kind, key, convert(object, Namespace.class));
+      case Kinds.GLOO_GROUP + "/" + Kinds.UPSTREAM:
+      case Kinds.GLOO_GATEWAY_GROUP + "/" + Kinds.ROUTE_OPTION:
+      case Kinds.GLOO_GATEWAY_GROUP + "/" + Kinds.VIRTUAL_HOST_OPTION:
+      case Kinds.EXTAUTH_GROUP + "/" + Kinds.AUTH_CONFIG:
+      case Kinds.RATELIMIT_GROUP + "/" + Kinds.RATE_LIMIT_CONFIG:
+        return new Entry(kind, key, object);
+      default:
+        return null;
+    }
+  }
+
+  private static <T> T convert(JsonNode object, Class<T> type) {
+    try {
+      return JSON.treeToValue(object, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot read " + object.path("kind").asText() + " "
+          + object.path("metadata").path("name").asText() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Collects objects; {@link #add} takes them as stored (JSON with apiVersion and kind). */
   public static final class Builder {
     private final long revision;
@@ -95,61 +151,61 @@ public final class Snapshot {
       this.revision = revision;
     }
 
-    /**
-     * Adds one object. Kinds the translator does not read are ignored; an object whose JSON
-     * does not fit its model is ignored too (the API validated it, so this only happens for
-     * fields newer than the models, which are kept as additional properties anyway).
-     *
-     * @return whether the object is one the translator reads
-     */
+    /** Adds one object (JSON as stored, with apiVersion and kind); other kinds are ignored. */
     public boolean add(JsonNode object) {
-      String apiVersion = object.path("apiVersion").asText();
-      String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-      String kind = object.path("kind").asText();
-      JsonNode meta = object.path("metadata");
-      NsName key = new NsName(meta.path("namespace").asText(""), meta.path("name").asText());
-      switch (group + "/" + kind) {
-        case Kinds.GATEWAY_GROUP + "/" + Kinds.GATEWAY_CLASS:
-          gatewayClasses.put(key.name(), convert(object, GatewayClass.class));
-          return true;
-        case Kinds.GATEWAY_GROUP + "/" + Kinds.GATEWAY:
-          gateways.put(key, convert(object, Gateway.class));
-          return true;
-        case Kinds.GATEWAY_GROUP + "/" + Kinds.HTTP_ROUTE:
-          httpRoutes.put(key, convert(object, HTTPRoute.class));
-          return true;
-        case Kinds.GATEWAY_GROUP + "/" + Kinds.REFERENCE_GRANT:
-          referenceGrants.put(key, convert(object, ReferenceGrant.class));
-          return true;
-        case "/" + Kinds.SERVICE:
-          services.put(key, convert(object, Service.class));
-          return true;
-        case Kinds.DISCOVERY_GROUP + "/" + Kinds.ENDPOINT_SLICE:
-          endpointSlices.put(key, convert(object, EndpointSlice.class));
-          return true;
-        case "/" + Kinds.SECRET:
-          secrets.put(key, convert(object, Secret.class));
-          return true;
-        case "/" + Kinds.NAMESPACE:
-          namespaces.put(key.name(), convert(object, Namespace.class));
-          return true;
-        case Kinds.GLOO_GROUP + "/" + Kinds.UPSTREAM:
-          upstreams.put(key, object);
-          return true;
-        case Kinds.GLOO_GATEWAY_GROUP + "/" + Kinds.ROUTE_OPTION:
-          routeOptions.put(key, object);
-          return true;
-        case Kinds.GLOO_GATEWAY_GROUP + "/" + Kinds.VIRTUAL_HOST_OPTION:
-          virtualHostOptions.put(key, object);
-          return true;
-        case Kinds.EXTAUTH_GROUP + "/" + Kinds.AUTH_CONFIG:
-          authConfigs.put(key, object);
-          return true;
-        case Kinds.RATELIMIT_GROUP + "/" + Kinds.RATE_LIMIT_CONFIG:
-          rateLimitConfigs.put(key, object);
-          return true;
+      Entry e = entry(object);
+      if (e != null) {
+        add(e);
+      }
+      return e != null;
+    }
+
+    /** Adds an object converted earlier by {@link Snapshot#entry} (callers cache entries). */
+    public void add(Entry e) {
+      NsName key = e.key();
+      Object v = e.value();
+      switch (e.kind()) {
+        case Kinds.GATEWAY_CLASS:
+          gatewayClasses.put(key.name(), (GatewayClass) v);
+          break;
+        case Kinds.GATEWAY:
+          gateways.put(key, (Gateway) v);
+          break;
+        case Kinds.HTTP_ROUTE:
+          httpRoutes.put(key, (HTTPRoute) v);
+          break;
+        case Kinds.REFERENCE_GRANT:
+          referenceGrants.put(key, (ReferenceGrant) v);
+          break;
+        case Kinds.SERVICE:
+          services.put(key, (Service) v);
+          break;
+        case Kinds.ENDPOINT_SLICE:
+          endpointSlices.put(key, (EndpointSlice) v);
+          break;
+        case Kinds.SECRET:
+          secrets.put(key, (Secret) v);
+          break;
+        case Kinds.NAMESPACE:
+          namespaces.put(key.name(), (Namespace) v);
+          break;
+        case Kinds.UPSTREAM:
+          upstreams.put(key, (JsonNode) v);
+          break;
+        case Kinds.ROUTE_OPTION:
+          routeOptions.put(key, (JsonNode) v);
+          break;
+        case Kinds.VIRTUAL_HOST_OPTION:
+          virtualHostOptions.put(key, (JsonNode) v);
+          break;
+        case Kinds.AUTH_CONFIG:
+          authConfigs.put(key, (JsonNode) v);
+          break;
+        case Kinds.RATE_LIMIT_CONFIG:
+          rateLimitConfigs.put(key, (JsonNode) v);
+          break;
         default:
-          return false;
+          throw new IllegalArgumentException("not a kind the translator reads: " + e.kind());
       }
     }
 
@@ -157,13 +213,5 @@ public final class Snapshot {
       return new Snapshot(this);
     }
 
-    private static <T> T convert(JsonNode object, Class<T> type) {
-      try {
-        return JSON.treeToValue(object, type);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("cannot read " + object.path("kind").asText() + " "
-            + object.path("metadata").path("name").asText() + ": " + e.getMessage(), e);
-      }
-    }
   }
 }

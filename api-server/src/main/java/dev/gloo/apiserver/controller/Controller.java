@@ -1,0 +1,197 @@
+package dev.gloo.apiserver.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gloo.store.KeyValue;
+import dev.gloo.store.RangeResult;
+import dev.gloo.store.RevisionCompactedException;
+import dev.gloo.store.Store;
+import dev.gloo.store.StoreException;
+import dev.gloo.store.Watch;
+import dev.gloo.store.WatchEvent;
+import dev.gloo.store.WatchListener;
+import dev.gloo.translator.TranslationResult;
+import dev.gloo.translator.Translator;
+import dev.gloo.translator.model.Snapshot;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller loop every node runs: follow the store's watch, keep the objects the
+ * translator reads, and after each burst of changes translate once and hand the result on
+ * (to xDS and to the status writer).
+ *
+ * <p>Invariant: a published result at revision R reflects exactly the store's applied state at
+ * R (the watch delivers every change in revision order, and R is the revision of the last event
+ * folded in), so the same R gives the same result on every node.
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  static final String PREFIX = "/registry/";
+  /** Collect a burst of changes for this long before translating. */
+  private static final long COALESCE_MILLIS = 10;
+
+  private final Store store;
+  private final Translator translator;
+  private final ObjectMapper json;
+  private final Consumer<TranslationResult> sink;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "controller");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Object lock = new Object();
+  /** Objects the translator reads, by store key, converted once per change. */
+  private final Map<String, Cached> objects = new TreeMap<>();
+  private long revision;
+  private boolean scheduled;
+  private Watch watch;
+  private volatile boolean closed;
+
+  /** A stored object and its converted form. */
+  public record Cached(JsonNode object, long modRevision, Snapshot.Entry entry) {}
+
+  public Controller(Store store, Translator translator, ObjectMapper json, Consumer<TranslationResult> sink) {
+    this.store = store;
+    this.translator = translator;
+    this.json = json;
+    this.sink = sink;
+  }
+
+  /** Loads the current objects and starts following changes (the node must be ready). */
+  public void start() {
+    loop.execute(this::load);
+  }
+
+  /** The stored objects the controller holds now, by key, with their revisions. */
+  public Map<String, Cached> stored() {
+    synchronized (lock) {
+      return new TreeMap<>(objects);
+    }
+  }
+
+  private void load() {
+    if (closed) {
+      return;
+    }
+    try {
+      RangeResult all = store.local().range(PREFIX, 0, Optional.empty());
+      synchronized (lock) {
+        objects.clear();
+        for (KeyValue kv : all.items()) {
+          put(kv);
+        }
+        revision = all.revision();
+      }
+      watch = store.watch(PREFIX, all.revision(), new WatchListener() {
+        @Override
+        public void onEvents(List<WatchEvent> events) {
+          apply(events);
+        }
+
+        @Override
+        public void onError(StoreException error) {
+          if (!closed) {
+            LOG.warn("controller watch ended ({}); reloading", error.toString());
+            loop.schedule(Controller.this::load, error instanceof RevisionCompactedException ? 0 : 1000,
+                TimeUnit.MILLISECONDS);
+          }
+        }
+      });
+      schedule();
+    } catch (StoreException e) {
+      LOG.warn("controller cannot load the objects yet ({}); retrying", e.toString());
+      loop.schedule(this::load, 1, TimeUnit.SECONDS);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.error("controller cannot load the objects; retrying", e);
+      loop.schedule(this::load, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void apply(List<WatchEvent> events) {
+    synchronized (lock) {
+      for (WatchEvent e : events) {
+        if (e.type() == WatchEvent.Type.PUT) {
+          put(e.kv());
+        } else {
+          objects.remove(e.kv().key());
+        }
+        revision = Math.max(revision, e.revision());
+      }
+    }
+    schedule();
+  }
+
+  /** Keeps an object the translator reads; must hold {@code lock}. */
+  private void put(KeyValue kv) {
+    Cached old = objects.get(kv.key());
+    if (old != null && old.modRevision() == kv.modRevision()) {
+      return;
+    }
+    try {
+      JsonNode object = json.readTree(kv.value());
+      Snapshot.Entry entry = Snapshot.entry(object);
+      if (entry != null) {
+        objects.put(kv.key(), new Cached(object, kv.modRevision(), entry));
+      } else {
+        objects.remove(kv.key());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // The API validated the object; a model that cannot read it must not stop the others.
+      LOG.warn("controller skips {}: {}", kv.key(), e.getMessage());
+      objects.remove(kv.key());
+    }
+  }
+
+  private void schedule() {
+    synchronized (lock) {
+      if (scheduled || closed) {
+        return;
+      }
+      scheduled = true;
+    }
+    loop.schedule(this::translate, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void translate() {
+    Snapshot snapshot;
+    try {
+      synchronized (lock) {
+        scheduled = false;
+        Snapshot.Builder b = Snapshot.builder(revision);
+        objects.values().forEach(c -> b.add(c.entry()));
+        snapshot = b.build();
+      }
+    } catch (RuntimeException | LinkageError e) {
+      LOG.error("cannot build the snapshot to translate", e);
+      return;
+    }
+    try {
+      long start = System.nanoTime();
+      TranslationResult result = translator.translate(snapshot);
+      LOG.debug("translated revision {} in {} ms", snapshot.revision, (System.nanoTime() - start) / 1_000_000);
+      sink.accept(result);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.error("translation of revision {} failed", snapshot.revision, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (watch != null) {
+      watch.close();
+    }
+    loop.shutdownNow();
+  }
+}
