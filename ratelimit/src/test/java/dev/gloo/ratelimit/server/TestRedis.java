@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,12 +24,14 @@ public final class TestRedis implements AutoCloseable {
   private final int port;
   private final String password;
   private final Path dir;
+  private final List<String> extraArgs;
   private Process process;
 
-  private TestRedis(int port, String password, Path dir) {
+  private TestRedis(int port, String password, Path dir, List<String> extraArgs) {
     this.port = port;
     this.password = password;
     this.dir = dir;
+    this.extraArgs = extraArgs;
   }
 
   public static String sharedUrl() {
@@ -53,13 +57,37 @@ public final class TestRedis implements AutoCloseable {
 
   /** Starts a redis-server (from the PATH) on a free loopback port, without persistence. */
   public static TestRedis startOwn(Path dir) throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    TestRedis r = new TestRedis(port, "own-redis-" + port, dir);
+    return startOwn(dir, "own-redis-password");
+  }
+
+  /** As {@link #startOwn(Path)}, with a given password and more redis-server arguments. */
+  public static TestRedis startOwn(Path dir, String password, String... extraArgs) throws IOException, InterruptedException {
+    TestRedis r = new TestRedis(freePort(), password, dir, List.of(extraArgs));
     r.start();
     return r;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Runs redis-cli against this server; returns its output, failing the test on a non-zero exit. */
+  public String cli(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p", Integer.toString(port),
+        "-a", password, "--no-auth-warning"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError("redis-cli " + String.join(" ", args) + " failed: " + out);
+    }
+    return out;
   }
 
   public String url() {
@@ -71,8 +99,10 @@ public final class TestRedis implements AutoCloseable {
   }
 
   public void start() throws IOException, InterruptedException {
-    process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", dir.toString())
+    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    cmd.addAll(extraArgs);
+    process = new ProcessBuilder(cmd)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis-" + port + ".log").toFile())
         .start();
