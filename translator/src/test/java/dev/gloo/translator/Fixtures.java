@@ -53,6 +53,21 @@ final class Fixtures {
     return b.build();
   }
 
+  /**
+   * Checks every Gateway's resources the way Envoy would judge them (the PGV rules of the Envoy
+   * protos, and that every referenced route config, cluster, endpoint and secret exists).
+   */
+  static TranslationResult checked(TranslationResult r) {
+    r.gateways().forEach((name, g) -> {
+      var violations = dev.gloo.xds.check.ResourceValidator.validate(new dev.gloo.xds.EnvoyResources(
+          g.listeners(), g.routes(), g.clusters(), g.endpoints(), g.secrets()));
+      if (!violations.isEmpty()) {
+        throw new AssertionError("Envoy would reject the resources of " + name + ": " + violations);
+      }
+    });
+    return r;
+  }
+
   static Snapshot seed(String... files) {
     List<String> texts = new ArrayList<>();
     for (String f : files) {

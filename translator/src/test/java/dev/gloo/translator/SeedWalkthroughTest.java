@@ -34,7 +34,7 @@ class SeedWalkthroughTest {
 
   @Test
   void httpGatewayRoutesToTheUpstreamAndReportsAcceptedEverywhere() throws Exception {
-    TranslationResult r = translator.translate(Fixtures.seed("01-gateway.yaml"));
+    TranslationResult r = Fixtures.checked(translator.translate(Fixtures.seed("01-gateway.yaml")));
     GatewayResources g = r.gateways().get(GATEWAY);
     assertEquals(List.of("listener~8080"), g.listeners().stream().map(l -> l.getName()).toList());
     VirtualHost vh = g.routes().get(0).getVirtualHosts(0);
@@ -61,7 +61,7 @@ class SeedWalkthroughTest {
 
   @Test
   void basicAuthRouteOptionSendsTheRouteThroughExtAuthWithItsConfigId() throws Exception {
-    TranslationResult r = translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml"));
+    TranslationResult r = Fixtures.checked(translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml")));
     GatewayResources g = r.gateways().get(GATEWAY);
     HttpConnectionManager hcm = Envoys.hcm(g.listeners().get(0));
     assertEquals(List.of(ExtAuthPlugin.FILTER, "envoy.filters.http.router"),
@@ -79,7 +79,7 @@ class SeedWalkthroughTest {
 
   @Test
   void rateLimitConfigBecomesRouteRateLimitsThatNameTheConfigFirst() throws Exception {
-    TranslationResult r = translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml", "03-ratelimit.yaml"));
+    TranslationResult r = Fixtures.checked(translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml", "03-ratelimit.yaml")));
     GatewayResources g = r.gateways().get(GATEWAY);
     HttpConnectionManager hcm = Envoys.hcm(g.listeners().get(0));
     assertEquals(List.of(ExtAuthPlugin.FILTER, RateLimitPlugin.FILTER, "envoy.filters.http.router"),
@@ -93,8 +93,8 @@ class SeedWalkthroughTest {
 
   @Test
   void httpsListenerServesTheTlsSecretOverSdsWithSni() throws Exception {
-    TranslationResult r = translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml", "03-ratelimit.yaml",
-        "04-https.yaml"));
+    TranslationResult r = Fixtures.checked(translator.translate(Fixtures.seed("01-gateway.yaml", "02-extauth.yaml", "03-ratelimit.yaml",
+        "04-https.yaml")));
     GatewayResources g = r.gateways().get(GATEWAY);
     assertEquals(List.of("listener~8080", "listener~8443"), g.listeners().stream().map(l -> l.getName()).toList());
     var chain = g.listeners().get(1).getFilterChains(0);

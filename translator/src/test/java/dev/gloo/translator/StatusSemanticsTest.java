@@ -75,7 +75,7 @@ class StatusSemanticsTest {
     String[] all = new String[docs.length + 1];
     all[0] = BASE;
     System.arraycopy(docs, 0, all, 1, docs.length);
-    return translator.translate(Fixtures.snapshot(String.join("\n---\n", all)));
+    return Fixtures.checked(translator.translate(Fixtures.snapshot(String.join("\n---\n", all))));
   }
 
   private static JsonNode parent(TranslationResult r, String ns, String name) {
