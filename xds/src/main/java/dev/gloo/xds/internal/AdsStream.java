@@ -41,6 +41,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
 
   /** The Gateway this stream serves; null until the first request named it. */
   protected String gateway;
+  /** The client's node id from its first request, printable, for logs. */
+  protected String nodeId = "";
   /** True once the barrier passed: responses may be sent. */
   protected boolean ready;
   private boolean closed;
@@ -113,15 +115,16 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
   /** Names the Gateway and starts the barrier; false when the stream was ended instead. */
   private boolean start(Q request) {
     Node node = nodeOf(request);
+    nodeId = Printable.of(node.getId(), 200);
     try {
       gateway = GatewayNames.gatewayOf(node);
     } catch (GatewayNames.InvalidNodeException e) {
-      LOG.info("xDS {} stream {} from node '{}' refused: {}", kind(), id, node.getId(), e.getMessage());
+      LOG.info("xDS {} stream {} from node '{}' refused: {}", kind(), id, nodeId, e.getMessage());
       end(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
       return false;
     }
     context.counters().streamOpened(gateway);
-    LOG.debug("xDS {} stream {} from node '{}' serves Gateway {}", kind(), id, node.getId(), gateway);
+    LOG.debug("xDS {} stream {} from node '{}' serves Gateway {}", kind(), id, nodeId, gateway);
     context.hub().subscribe(gateway, this);
     caughtUp.orTimeout(context.barrierTimeout().toMillis(), TimeUnit.MILLISECONDS);
     caughtUp.whenComplete((ok, error) -> serial.execute(() -> barrierDone(error)));
@@ -135,6 +138,8 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
         (r, error) -> {
           if (error != null) {
             caughtUp.completeExceptionally(error);
+          } else if (r == null) {
+            caughtUp.completeExceptionally(new IllegalStateException("the read barrier gave no revision"));
           } else {
             context.hub().whenPublished(r, caughtUp);
           }

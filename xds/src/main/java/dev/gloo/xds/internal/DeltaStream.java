@@ -100,10 +100,10 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
     if (!nonce.isEmpty() && inFlight != null && inFlight.nonce().equals(nonce)) {
       state.inFlight = null;
       if (request.hasErrorDetail()) {
-        String detail = request.getErrorDetail().getMessage();
+        String detail = Printable.of(request.getErrorDetail().getMessage(), 4096);
         LOG.warn(
             "xDS NACK from node '{}' of Gateway {} for {} system version {} ({} resources): {}",
-            request.getNode().getId(), gateway, typeUrl, inFlight.systemVersion(),
+            nodeId, gateway, typeUrl, inFlight.systemVersion(),
             inFlight.sent().size(), detail);
         context.counters().nack(gateway, new XdsStats.Nack(typeUrl, inFlight.systemVersion(), detail));
         state.rejected.putAll(inFlight.sent());

@@ -62,15 +62,6 @@ public final class GatewayNames {
   }
 
   private static String quote(String value) {
-    String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
-    StringBuilder out = new StringBuilder("\"");
-    shown.codePoints().forEach(c -> {
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
-    return out.append('"').toString();
+    return '"' + Printable.of(value, 80) + '"';
   }
 }

@@ -94,10 +94,10 @@ public final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryRespo
       state.nackedVersion = state.heldVersion;
       state.nackedNames = state.heldNames;
       state.nackedWildcard = state.heldWildcard;
-      String detail = request.getErrorDetail().getMessage();
+      String detail = Printable.of(request.getErrorDetail().getMessage(), 4096);
       LOG.warn(
           "xDS NACK from node '{}' of Gateway {} for {} version {}: {}",
-          request.getNode().getId(), gateway, typeUrl, state.nackedVersion, detail);
+          nodeId, gateway, typeUrl, state.nackedVersion, detail);
       context.counters().nack(gateway, new XdsStats.Nack(typeUrl, state.nackedVersion, detail));
       // The client keeps what it had before the rejected response.
       state.heldVersion = request.getVersionInfo();
