@@ -196,8 +196,8 @@ class BadInputPropertyTest {
         }
       }
       assertServerStillAnswers(client, seed);
-    } catch (AssertionError e) {
-      throw new AssertionError("seed " + seed + " (replay with -Dxds.seed=" + seed + "): " + e.getMessage(), e);
+    } catch (Exception | AssertionError e) {
+      throw new AssertionError("seed " + seed + " (replay with -Dxds.seed=" + seed + "): " + e, e);
     }
   }
 
