@@ -39,11 +39,11 @@ public final class DescriptorMatcher {
     if (config == null) {
       return null;
     }
-    String counterKey = counterKey(domain, descriptor);
     if (descriptor.hasLimit()) {
       // Envoy's per-route override (RateLimitOverride) replaces whatever the tree would say.
       RateLimitDescriptor.RateLimitOverride o = descriptor.getLimit();
-      return new Match(Limit.of(Integer.toUnsignedLong(o.getRequestsPerUnit()), unit(o.getUnit())), false, 0, false, counterKey);
+      Limit limit = Limit.of(Integer.toUnsignedLong(o.getRequestsPerUnit()), unit(o.getUnit()));
+      return new Match(limit, false, 0, false, counterKey(domain, descriptor));
     }
     Map<EntryKey, DescriptorNode> level = config.descriptors();
     DescriptorNode top = null;
@@ -67,7 +67,7 @@ public final class DescriptorMatcher {
     if (node == null || node.limit() == null) {
       return null;
     }
-    return new Match(node.limit(), node.shadowMode(), top.weight(), top.alwaysApply(), counterKey);
+    return new Match(node.limit(), node.shadowMode(), top.weight(), top.alwaysApply(), counterKey(domain, descriptor));
   }
 
   private static Unit unit(RateLimitUnit u) {

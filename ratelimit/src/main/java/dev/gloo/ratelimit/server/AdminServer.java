@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -13,14 +15,19 @@ import java.util.function.Supplier;
 /** {@code /healthz}, {@code /readyz} and Prometheus {@code /metrics} over plain HTTP. */
 public final class AdminServer implements AutoCloseable {
   private final HttpServer http;
+  private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "admin-http");
+    t.setDaemon(true);
+    return t;
+  });
 
-  public AdminServer(InetSocketAddress address, BooleanSupplier ready, Supplier<String> metrics) throws IOException {
-    http = HttpServer.create(address, 16);
-    http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "admin-http");
-      t.setDaemon(true);
-      return t;
-    }));
+  public AdminServer(InetSocketAddress address, BooleanSupplier ready, Supplier<String> metrics) {
+    try {
+      http = HttpServer.create(address, 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + address, e);
+    }
+    http.setExecutor(executor);
     http.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
     http.createContext("/readyz", ex -> {
       boolean ok = ready.getAsBoolean();
@@ -46,5 +53,6 @@ public final class AdminServer implements AutoCloseable {
   @Override
   public void close() {
     http.stop(0);
+    executor.shutdownNow();
   }
 }

@@ -12,7 +12,6 @@ import dev.gloo.ratelimit.limiter.OverLimitCache;
 import dev.gloo.ratelimit.limiter.RateLimiter;
 import dev.gloo.ratelimit.limiter.RedisCounterStore;
 import dev.gloo.ratelimit.limiter.RedisHealth;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Map;
@@ -53,15 +52,20 @@ public final class GlooRateLimiter implements AutoCloseable {
         settings.redisMaxInFlight(), settings.redisBatchKeys(), settings.redisTimeoutMillis());
     RateLimiter limiter = new RateLimiter(settings.domain(), configs, counters, overLimit,
         settings.failureMode(), redisHealth, decisions, clock);
-    grpc = new GrpcServer(settings.grpcAddress(), new RateLimitService(limiter));
     Metrics metrics = new Metrics(decisions, redisHealth, configs, overLimit);
+    GrpcServer startedGrpc = null;
     try {
+      startedGrpc = new GrpcServer(settings.grpcAddress(), new RateLimitService(limiter));
       admin = new AdminServer(settings.adminAddress(), synced, metrics::render);
-    } catch (IOException e) {
-      grpc.close();
+    } catch (RuntimeException e) {
+      // A port in use must not leave the Redis client or the other listener running.
+      if (startedGrpc != null) {
+        startedGrpc.close();
+      }
       counters.close();
-      throw new UncheckedIOException("cannot listen on " + settings.adminAddress(), e);
+      throw e;
     }
+    grpc = startedGrpc;
     housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "ratelimit-housekeeping");
       t.setDaemon(true);
@@ -107,7 +111,16 @@ public final class GlooRateLimiter implements AutoCloseable {
       return;
     }
     ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints);
-    GlooRateLimiter app = new GlooRateLimiter(settings, configs.store(), configs::synced, Clock.systemUTC());
+    GlooRateLimiter app;
+    try {
+      app = new GlooRateLimiter(settings, configs.store(), configs::synced, Clock.systemUTC());
+    } catch (ConfigException | UncheckedIOException e) {
+      configs.close();
+      System.err.println("gloo-ratelimiter: " + e.getMessage()
+          + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping");

@@ -29,14 +29,9 @@ public record Settings(
     int redisMaxInFlight,
     int redisBatchKeys,
     FailureMode failureMode,
-    int overLimitCacheKeys,
-    Map<String, String> all) {
+    int overLimitCacheKeys) {
 
   public enum RedisMode { SINGLE, SENTINEL, CLUSTER }
-
-  public Settings {
-    all = Map.copyOf(all);
-  }
 
   public static Settings from(Map<String, String> env) {
     RedisMode mode = parseEnum(env.getOrDefault("REDIS_MODE", "single"), "REDIS_MODE");
@@ -49,27 +44,28 @@ public record Settings(
       throw new ConfigException("REDIS_URL: one address with REDIS_MODE=single, found " + redis.size());
     }
     String ca = env.get("REDIS_TLS_CA_FILE");
+    FailureMode failureMode;
     try {
-      return new Settings(
-          address(env.getOrDefault("GRPC_ADDRESS", "127.0.0.1:18081"), "GRPC_ADDRESS"),
-          address(env.getOrDefault("ADMIN_ADDRESS", "127.0.0.1:9091"), "ADMIN_ADDRESS"),
-          env.getOrDefault("DOMAIN", "solo.io"),
-          mode,
-          redis,
-          env.getOrDefault("REDIS_SENTINEL_MASTER", "mymaster"),
-          emptyToNull(env.get("REDIS_USERNAME")),
-          emptyToNull(env.get("REDIS_PASSWORD")),
-          ca == null || ca.isBlank() ? null : Path.of(ca),
-          positive(env.getOrDefault("REDIS_TIMEOUT_MS", "100"), "REDIS_TIMEOUT_MS"),
-          positive(env.getOrDefault("REDIS_POOL_SIZE", "16"), "REDIS_POOL_SIZE"),
-          positive(env.getOrDefault("REDIS_MAX_IN_FLIGHT", "8"), "REDIS_MAX_IN_FLIGHT"),
-          positive(env.getOrDefault("REDIS_BATCH_KEYS", "256"), "REDIS_BATCH_KEYS"),
-          FailureMode.parse(env.getOrDefault("REDIS_FAILURE_MODE", "allow")),
-          positive(env.getOrDefault("OVER_LIMIT_CACHE_KEYS", "100000"), "OVER_LIMIT_CACHE_KEYS"),
-          env);
+      failureMode = FailureMode.parse(env.getOrDefault("REDIS_FAILURE_MODE", "allow"));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("REDIS_FAILURE_MODE: " + e.getMessage());
     }
+    return new Settings(
+        address(env.getOrDefault("GRPC_ADDRESS", "127.0.0.1:18081"), "GRPC_ADDRESS"),
+        address(env.getOrDefault("ADMIN_ADDRESS", "127.0.0.1:9091"), "ADMIN_ADDRESS"),
+        env.getOrDefault("DOMAIN", "solo.io"),
+        mode,
+        redis,
+        env.getOrDefault("REDIS_SENTINEL_MASTER", "mymaster"),
+        emptyToNull(env.get("REDIS_USERNAME")),
+        emptyToNull(env.get("REDIS_PASSWORD")),
+        ca == null || ca.isBlank() ? null : Path.of(ca),
+        positive(env.getOrDefault("REDIS_TIMEOUT_MS", "100"), "REDIS_TIMEOUT_MS"),
+        positive(env.getOrDefault("REDIS_POOL_SIZE", "16"), "REDIS_POOL_SIZE"),
+        positive(env.getOrDefault("REDIS_MAX_IN_FLIGHT", "8"), "REDIS_MAX_IN_FLIGHT"),
+        positive(env.getOrDefault("REDIS_BATCH_KEYS", "256"), "REDIS_BATCH_KEYS"),
+        failureMode,
+        positive(env.getOrDefault("OVER_LIMIT_CACHE_KEYS", "100000"), "OVER_LIMIT_CACHE_KEYS"));
   }
 
   public boolean redisTls() {
