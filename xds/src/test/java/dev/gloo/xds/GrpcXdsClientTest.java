@@ -110,7 +110,7 @@ class GrpcXdsClientTest {
     ManagedChannel channel = Grpc.newChannelBuilder("xds:///greeter", InsecureChannelCredentials.create()).build();
     try {
       HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(20, TimeUnit.SECONDS)
+          .withDeadlineAfter(60, TimeUnit.SECONDS)
           .withWaitForReady()
           .check(HealthCheckRequest.getDefaultInstance());
       assertEquals(HealthCheckResponse.ServingStatus.SERVING, response.getStatus());
@@ -126,7 +126,7 @@ class GrpcXdsClientTest {
         backend.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         xds.update(2, Map.of(GW, grpcGateway(second.getPort())));
         HealthCheckResponse again = HealthGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
             .withWaitForReady()
             .check(HealthCheckRequest.getDefaultInstance());
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, again.getStatus());

@@ -119,4 +119,25 @@ class NackTest {
     call.send(Fixtures.deltaAck(RDS, fixed.getNonce()));
     assertEquals(0, call.countFor(Duration.ofMillis(500)));
   }
+
+  @Test
+  void aRejectedDeltaRemovalIsNotSentAgain() throws Exception {
+    server.update(2, Map.of(GW, DeltaAdsTest.withSecondCluster("a")));
+    var call = client.delta();
+    call.send(Fixtures.deltaSubscribe(node, CDS));
+    DeltaDiscoveryResponse both = call.next();
+    assertEquals(2, both.getResourcesCount());
+    call.send(Fixtures.deltaAck(CDS, both.getNonce()));
+
+    server.update(3, Map.of(GW, Fixtures.gateway("a")));
+    DeltaDiscoveryResponse removal = call.next();
+    assertEquals(java.util.List.of("backend2"), removal.getRemovedResourcesList());
+    call.send(DeltaDiscoveryRequest.newBuilder()
+        .setTypeUrl(CDS)
+        .setResponseNonce(removal.getNonce())
+        .setErrorDetail(Status.newBuilder().setMessage("still in use"))
+        .build());
+    assertEquals(0, call.countFor(ONE_SECOND));
+    assertEquals(1, server.stats().gateway(GW).nacks());
+  }
 }

@@ -57,9 +57,10 @@ final class ProtoRules {
   private static final Pattern UUID =
       Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
-  private static final Map<String, Optional<Pattern>> PATTERNS = new ConcurrentHashMap<>();
 
   private final AnyTypes anyTypes;
+  /** Compiled {@code pattern} rules; a pattern Java cannot compile is skipped. */
+  private final Map<String, Optional<Pattern>> patterns = new ConcurrentHashMap<>();
 
   ProtoRules(AnyTypes anyTypes) {
     this.anyTypes = anyTypes;
@@ -469,7 +470,7 @@ final class ProtoRules {
     }
   }
 
-  private static void string(String value, StringRules rules, String path, Sink sink) {
+  private void string(String value, StringRules rules, String path, Sink sink) {
     if (rules.getIgnoreEmpty() && value.isEmpty()) {
       return;
     }
@@ -498,7 +499,7 @@ final class ProtoRules {
       sink.add(path, "must be at most " + rules.getMaxBytes() + " bytes long, is " + bytes);
     }
     if (rules.hasPattern()) {
-      Optional<Pattern> pattern = PATTERNS.computeIfAbsent(rules.getPattern(), ProtoRules::compile);
+      Optional<Pattern> pattern = patterns.computeIfAbsent(rules.getPattern(), ProtoRules::compile);
       if (pattern.isPresent() && !pattern.get().matcher(value).find()) {
         sink.add(path, "must match the pattern " + rules.getPattern());
       }

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class ResourceValidator {
 
+  /** Memoizes type lookups and compiled patterns only; no result depends on earlier calls. */
   private static final ProtoRules RULES = new ProtoRules(new AnyTypes());
 
   private ResourceValidator() {}
