@@ -41,6 +41,20 @@ public final class Translator {
   }
 
   public TranslationResult translate(Snapshot snapshot) {
+    return translate(snapshot, Map.of()).result();
+  }
+
+  /** One Gateway's translation, and the policy problems it found. */
+  record GatewayOutput(GatewayTranslator.Output out, SortedMap<ObjectRef, List<String>> problems) {}
+
+  /** A result and the per-Gateway outputs it was assembled from (for reuse next time). */
+  record Translation(TranslationResult result, Map<NsName, GatewayOutput> outputs) {}
+
+  /**
+   * Translates, taking the output of the Gateways in {@code reusable} as given: the caller
+   * vouches that nothing they depend on changed ({@link IncrementalTranslator} does).
+   */
+  Translation translate(Snapshot snapshot, Map<NsName, GatewayOutput> reusable) {
     SortedMap<ObjectRef, ObjectNode> statuses = new TreeMap<>();
     SortedMap<NsName, GatewayResources> gateways = new TreeMap<>();
 
@@ -59,12 +73,23 @@ public final class Translator {
     Policies policies = new Policies(snapshot);
     SortedMap<ObjectRef, List<String>> policyProblems = new TreeMap<>();
     Map<NsName, SortedMap<Integer, ObjectNode>> routeParents = new TreeMap<>();
+    Map<NsName, GatewayOutput> outputs = new TreeMap<>();
     for (Map.Entry<NsName, Gateway> e : snapshot.gateways.entrySet()) {
       if (!ours(snapshot, e.getValue())) {
         continue;
       }
-      GatewayTranslator.Output out = new GatewayTranslator(snapshot, settings, e.getKey(), e.getValue(), grants,
-          policies, plugins, policyProblems).translate(attachments.getOrDefault(e.getKey(), List.of()));
+      GatewayOutput output = reusable.get(e.getKey());
+      if (output == null) {
+        SortedMap<ObjectRef, List<String>> problems = new TreeMap<>();
+        output = new GatewayOutput(new GatewayTranslator(snapshot, settings, e.getKey(), e.getValue(), grants,
+            policies, plugins, problems).translate(attachments.getOrDefault(e.getKey(), List.of())), problems);
+      }
+      outputs.put(e.getKey(), output);
+      output.problems().forEach((policy, list) -> {
+        List<String> all = policyProblems.computeIfAbsent(policy, k -> new ArrayList<>());
+        list.stream().filter(m -> !all.contains(m)).forEach(all::add);
+      });
+      GatewayTranslator.Output out = output.out();
       gateways.put(e.getKey(), out.resources());
       statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.GATEWAY, e.getKey()), out.gatewayStatus());
       out.routeParents().forEach((route, parents) ->
@@ -77,7 +102,7 @@ public final class Translator {
       statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.HTTP_ROUTE, route), status);
     });
     policyStatuses(snapshot, policyProblems, statuses);
-    return new TranslationResult(snapshot.revision, gateways, statuses);
+    return new Translation(new TranslationResult(snapshot.revision, gateways, statuses), outputs);
   }
 
   private boolean ours(Snapshot snapshot, Gateway g) {
@@ -86,7 +111,7 @@ public final class Translator {
   }
 
   /** Route parent entries by the Gateway they name. */
-  private static Map<NsName, List<GatewayTranslator.Attachment>> attachments(Snapshot snapshot) {
+  static Map<NsName, List<GatewayTranslator.Attachment>> attachments(Snapshot snapshot) {
     Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>();
     for (Map.Entry<NsName, HTTPRoute> e : snapshot.httpRoutes.entrySet()) {
       HTTPRoute route = e.getValue();

@@ -11,6 +11,7 @@ import dev.gloo.store.Watch;
 import dev.gloo.store.WatchEvent;
 import dev.gloo.store.WatchListener;
 import dev.gloo.translator.TranslationResult;
+import dev.gloo.translator.IncrementalTranslator;
 import dev.gloo.translator.Translator;
 import dev.gloo.translator.model.Snapshot;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class Controller implements AutoCloseable {
   private static final long COALESCE_MILLIS = 10;
 
   private final Store store;
-  private final Translator translator;
+  private final IncrementalTranslator translator;
   private final ObjectMapper json;
   private final Consumer<TranslationResult> sink;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,7 +64,7 @@ public final class Controller implements AutoCloseable {
 
   public Controller(Store store, Translator translator, ObjectMapper json, Consumer<TranslationResult> sink) {
     this.store = store;
-    this.translator = translator;
+    this.translator = new IncrementalTranslator(translator);
     this.json = json;
     this.sink = sink;
   }
@@ -179,7 +180,8 @@ public final class Controller implements AutoCloseable {
     try {
       long start = System.nanoTime();
       TranslationResult result = translator.translate(snapshot);
-      LOG.debug("translated revision {} in {} ms", snapshot.revision, (System.nanoTime() - start) / 1_000_000);
+      LOG.debug("translated revision {} in {} ms ({} Gateways translated again)", snapshot.revision,
+          (System.nanoTime() - start) / 1_000_000, translator.lastTranslatedGateways());
       sink.accept(result);
     } catch (RuntimeException | LinkageError e) {
       LOG.error("translation of revision {} failed", snapshot.revision, e);

@@ -1,0 +1,92 @@
+package dev.gloo.translator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gloo.translator.model.NsName;
+import dev.gloo.translator.model.Snapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Incremental translation gives exactly what a full translation of the same snapshot gives. */
+class IncrementalTranslatorTest {
+  private static final String BASE = """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: GatewayClass
+      metadata: {name: gloo-gateway}
+      spec: {controllerName: solo.io/gloo-gateway}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: apps}
+      spec: {ports: [{port: 80}]}
+      """;
+
+  private static String gateway(int g) {
+    return "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw-" + g + ", namespace: apps}\n"
+        + "spec:\n  gatewayClassName: gloo-gateway\n  listeners: [{name: http, protocol: HTTP, port: " + (8080 + g % 2) + "}]\n";
+  }
+
+  private static String route(int r, int gw, int version, boolean broken) {
+    return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r-" + r + ", namespace: apps}\n"
+        + "spec:\n  parentRefs: [{name: gw-" + gw + "}]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /r" + r
+        + "/v" + version + "}}]\n    backendRefs: [{name: " + (broken ? "missing" : "web") + ", port: 80}]\n";
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 7, 99})
+  void randomRouteAndGatewayChangesMatchAFullTranslation(long seed) {
+    Random random = new Random(seed);
+    Map<String, Snapshot.Entry> objects = new TreeMap<>();
+    for (JsonNode n : Fixtures.parse(BASE)) {
+      objects.put(key(n), Snapshot.entry(n));
+    }
+    for (int g = 0; g < 4; g++) {
+      put(objects, gateway(g));
+    }
+    for (int r = 0; r < 20; r++) {
+      put(objects, route(r, r % 4, 0, false));
+    }
+    Translator full = new Translator(TranslatorSettings.defaults());
+    IncrementalTranslator incremental = new IncrementalTranslator(full);
+    int partial = 0;
+    for (int step = 1; step <= 60; step++) {
+      int what = random.nextInt(10);
+      int r = random.nextInt(25);
+      if (what < 6) {
+        put(objects, route(r, random.nextInt(5), step, random.nextInt(4) == 0));
+      } else if (what < 8) {
+        objects.remove("HTTPRoute/apps/r-" + r);
+      } else {
+        put(objects, gateway(random.nextInt(5)));
+      }
+      Snapshot.Builder b = Snapshot.builder(step);
+      objects.values().forEach(b::add);
+      Snapshot s = b.build();
+      TranslationResult got = incremental.translate(s);
+      TranslationResult want = full.translate(s);
+      assertEquals(want.statuses(), got.statuses(), "seed " + seed + " step " + step);
+      assertEquals(want.gateways(), got.gateways(), "seed " + seed + " step " + step);
+      if (incremental.lastTranslatedGateways() < got.gateways().size()) {
+        partial++;
+      }
+    }
+    assertTrue(partial > 0, "some steps reused Gateways");
+  }
+
+  private static void put(Map<String, Snapshot.Entry> objects, String yaml) {
+    JsonNode n = Fixtures.parse(yaml).get(0);
+    objects.put(key(n), Snapshot.entry(n));
+  }
+
+  private static String key(JsonNode n) {
+    return n.path("kind").asText() + "/" + n.path("metadata").path("namespace").asText("") + "/"
+        + n.path("metadata").path("name").asText();
+  }
+}
