@@ -11,9 +11,13 @@ import java.util.TreeMap;
  * ("namespace/name"), its streams and the NACKs its Envoys sent.
  *
  * @param publishedRevision the revision of the last {@link XdsServer#update}, -1 before the first
+ * @param notCaughtUp streams ended with UNAVAILABLE because this node did not catch up in time
+ *     (or could not tell) since it started; a rising count means a lagging or partitioned node
+ * @param refused streams ended with INVALID_ARGUMENT (no or a malformed Gateway name, bad input)
  * @param gateways sorted by Gateway; a Gateway appears while streams name it, and for good once it NACKed
  */
-public record XdsStats(long publishedRevision, Map<String, GatewayStats> gateways) {
+public record XdsStats(
+    long publishedRevision, long notCaughtUp, long refused, Map<String, GatewayStats> gateways) {
 
   public XdsStats {
     gateways =

@@ -76,6 +76,7 @@ class BarrierTest {
         delta.send(Fixtures.deltaSubscribe(node, CDS));
         delta.assertEndsWith(Status.Code.UNAVAILABLE, "did not catch up");
         assertEquals(0, lagging.stats().gateway(GW).connectedStreams());
+        assertEquals(2, lagging.stats().notCaughtUp());
       }
     }
   }

@@ -96,6 +96,7 @@ class NodeNamingTest {
     call.send(request(Node.newBuilder().setCluster(name).build(), CDS, "", ""));
     call.assertEndsWith(Status.Code.INVALID_ARGUMENT, "node.cluster");
     assertEquals(0, server.stats().gateways().size());
+    assertEquals(1, server.stats().refused());
   }
 
   @Test

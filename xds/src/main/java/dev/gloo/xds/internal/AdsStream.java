@@ -218,6 +218,11 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
     if (status == null) {
       return;
     }
+    if (status.getCode() == Status.Code.INVALID_ARGUMENT) {
+      context.counters().refused();
+    } else if (status.getCode() == Status.Code.UNAVAILABLE) {
+      context.counters().notCaughtUp();
+    }
     try {
       if (status.isOk()) {
         responses.onCompleted();

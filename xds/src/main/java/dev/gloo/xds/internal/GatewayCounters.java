@@ -19,6 +19,16 @@ public final class GatewayCounters {
   }
 
   private final Map<String, Counters> byGateway = new ConcurrentHashMap<>();
+  private final AtomicLong notCaughtUp = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+
+  public void notCaughtUp() {
+    notCaughtUp.incrementAndGet();
+  }
+
+  public void refused() {
+    refused.incrementAndGet();
+  }
 
   // Counters change inside compute(), so a removal in streamClosed cannot race an increment.
 
@@ -54,6 +64,6 @@ public final class GatewayCounters {
                 gateway,
                 new XdsStats.GatewayStats(
                     c.streams.get(), c.nacks.get(), Optional.ofNullable(c.lastNack.get()))));
-    return new XdsStats(revision, out);
+    return new XdsStats(revision, notCaughtUp.get(), refused.get(), out);
   }
 }
