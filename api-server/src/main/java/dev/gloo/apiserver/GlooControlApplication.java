@@ -8,6 +8,7 @@ import dev.gloo.api.crd.CrdCatalog;
 import dev.gloo.api.crd.ResourceType;
 import dev.gloo.apiserver.controller.Controller;
 import dev.gloo.apiserver.controller.ControllerSettings;
+import dev.gloo.apiserver.controller.Operations;
 import dev.gloo.apiserver.controller.StatusWriter;
 import dev.gloo.apiserver.http.KubeApiServlet;
 import dev.gloo.apiserver.http.StatusErrorHandler;
@@ -147,9 +148,13 @@ public final class GlooControlApplication extends Application<Configuration> {
     environment.jersey().disable();
     environment.getApplicationContext().setErrorHandler(new StatusErrorHandler());
     environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new StatusErrorHandler()));
+    XdsServer xds = startXds(store, environment);
+    AtomicReference<Controller> controllerRef = new AtomicReference<>();
+    Operations operations = new Operations(store, xds, controllerSettings.xdsAddress(),
+        () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json);
     environment.servlets().addServlet("kube-api",
         new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
-            node.store().nodeId(), api.bookmarkInterval())).addMapping("/*");
+            node.store().nodeId(), api.bookmarkInterval(), operations)).addMapping("/*");
 
     ObjectMapper pretty = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
     environment.admin().addServlet("healthz", text(() -> "ok")).addMapping("/healthz");
@@ -157,7 +162,6 @@ public final class GlooControlApplication extends Application<Configuration> {
       store.revision(); // a linearizable read: a leader is known and this node has caught up
       return "ok";
     })).addMapping("/readyz");
-    XdsServer xds = startXds(store, environment);
     environment.admin().addServlet("status", text(() -> {
       try {
         ObjectNode out = pretty.createObjectNode();
@@ -181,7 +185,6 @@ public final class GlooControlApplication extends Application<Configuration> {
         controllerSettings.localRateLimiter() ? Optional.of("gloo-system/rate-limit") : Optional.empty());
     StatusWriter statusWriter = new StatusWriter(objects, catalog, store::isLeader, Clock.systemUTC(),
         TranslatorSettings.CONTROLLER_NAME);
-    AtomicReference<Controller> controllerRef = new AtomicReference<>();
     Controller controller = new Controller(store, new Translator(translatorSettings), json,
         publisher(xds, statusWriter, controllerRef));
     controllerRef.set(controller);

@@ -58,6 +58,7 @@ public final class Controller implements AutoCloseable {
   private boolean scheduled;
   private Watch watch;
   private volatile boolean closed;
+  private volatile TranslationResult latest;
 
   /** A stored object and its converted form. */
   public record Cached(JsonNode object, long modRevision, Snapshot.Entry entry) {}
@@ -72,6 +73,11 @@ public final class Controller implements AutoCloseable {
   /** Loads the current objects and starts following changes (the node must be ready). */
   public void start() {
     loop.execute(this::load);
+  }
+
+  /** The newest translation, or null before the first. */
+  public TranslationResult latest() {
+    return latest;
   }
 
   /** The stored objects the controller holds now, by key, with their revisions. */
@@ -182,6 +188,7 @@ public final class Controller implements AutoCloseable {
       TranslationResult result = translator.translate(snapshot);
       LOG.debug("translated revision {} in {} ms ({} Gateways translated again)", snapshot.revision,
           (System.nanoTime() - start) / 1_000_000, translator.lastTranslatedGateways());
+      latest = result;
       sink.accept(result);
     } catch (RuntimeException | LinkageError e) {
       LOG.error("translation of revision {} failed", snapshot.revision, e);

@@ -58,9 +58,10 @@ public final class KubeApiServlet extends HttpServlet {
   private final Optional<String> token;
   private final String nodeId;
   private final java.time.Duration bookmarkInterval;
+  private final OperationsApi operations;
 
   public KubeApiServlet(ObjectService objects, Store store, ObjectMapper json, Clock clock,
-      Optional<String> token, String nodeId, java.time.Duration bookmarkInterval) {
+      Optional<String> token, String nodeId, java.time.Duration bookmarkInterval, OperationsApi operations) {
     this.objects = objects;
     this.store = store;
     this.catalog = objects.catalog();
@@ -71,6 +72,7 @@ public final class KubeApiServlet extends HttpServlet {
     this.token = token;
     this.nodeId = nodeId;
     this.bookmarkInterval = bookmarkInterval;
+    this.operations = operations;
   }
 
   @Override
@@ -116,6 +118,17 @@ public final class KubeApiServlet extends HttpServlet {
     if (!method.equals("GET") && (path.equals("/api") || path.equals("/apis") || path.startsWith("/openapi/")
         || isPublic(path))) {
       throw methodNotAllowed();
+    }
+    if (path.startsWith("/gloo/v1/")) {
+      byte[] body = method.equals("GET") ? new byte[0] : req.getInputStream().readNBytes(MAX_BODY);
+      OperationsApi.Response r = operations.handle(method, path.substring("/gloo/v1".length()),
+          req.getParameterMap(), body);
+      resp.setStatus(r.code());
+      resp.setContentType(r.contentType());
+      resp.setHeader("X-Gloo-Node", nodeId);
+      resp.setContentLength(r.body().length);
+      resp.getOutputStream().write(r.body());
+      return;
     }
     switch (path) {
       case "/version" -> {

@@ -111,6 +111,26 @@ class ControllerProcessTest {
     assertEquals(3, clusters.get(0).getResourcesCount(), "httpbin, extauth and rate-limit clusters");
   }
 
+  @Test
+  @Order(4)
+  void operatorEndpointsShowTheEnvoyConfigAndTheClusterFromAnyNode() throws Exception {
+    ProcessCluster.Result config = cluster.kubectl("node3", "get", "--raw",
+        "/gloo/v1/envoy/config?gateway=gloo-system/http-gateway");
+    assertEquals(0, config.code(), config.out());
+    assertTrue(config.out().contains("name: listener~8080"), config.out());
+    assertTrue(config.out().contains("config_id: gloo-system.basic-auth"), config.out());
+    ProcessCluster.Result missing = cluster.kubectl("node1", "get", "--raw",
+        "/gloo/v1/envoy/config?gateway=gloo-system/nope");
+    assertTrue(missing.code() != 0 && missing.out().contains("not translated"), missing.out());
+    ProcessCluster.Result status = cluster.kubectl("node2", "get", "--raw", "/gloo/v1/cluster/status");
+    assertEquals(0, status.code(), status.out());
+    JsonNode s = JSON.readTree(status.out());
+    assertEquals("node2", s.path("store").path("nodeId").asText());
+    assertEquals(3, s.path("store").path("members").size());
+    ProcessCluster.Result xds = cluster.kubectl("node2", "get", "--raw", "/gloo/v1/cluster/xds");
+    assertEquals("127.0.0.1:" + cluster.xdsPort("node2"), JSON.readTree(xds.out()).path("address").asText());
+  }
+
   /** One state-of-the-world response for {@code typeUrl}, as an Envoy serving the walkthrough Gateway. */
   private static DiscoveryResponse fetch(String node, String typeUrl) throws Exception {
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", cluster.xdsPort(node)).usePlaintext().build();
