@@ -38,7 +38,8 @@ public final class GlooExtAuth {
       stopped.countDown();
     }, "shutdown"));
     log.info("gloo-extauth listening on {}{}; control nodes {}", settings.socketPath(),
-        settings.tcpAddress().map(a -> " and " + a).orElse(""), settings.control().servers());
+        settings.tcpAddress().map(a -> " and " + a.getHostString() + ":" + server.tcpPort().orElseThrow()).orElse(""),
+        settings.control().servers());
     configs.start();
     while (!configs.awaitSynced(Duration.ofSeconds(30))) {
       log.warn("no control node has answered yet; denying every request until one does");

@@ -351,8 +351,17 @@ public final class ResourceFeed implements AutoCloseable {
   private void failed(URI base, Exception e) {
     if (failing.add(base)) {
       log.warn("control node {} failed for {}: {}; trying the next node (logged once until it serves again)",
-          base, collectionPath, e.toString());
+          base, collectionPath, describe(e));
     }
+  }
+
+  /** The exception and its causes: the JDK's connect failures carry their reason only in a cause. */
+  private static String describe(Throwable e) {
+    StringBuilder s = new StringBuilder(e.toString());
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      s.append(": ").append(c);
+    }
+    return s.toString();
   }
 
   private void recovered(URI base) {
