@@ -1,9 +1,9 @@
 package dev.gloo.ratelimit.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gloo.ratelimit.config.ConfigStore;
 import dev.gloo.ratelimit.server.GlooRateLimiter;
 import dev.gloo.ratelimit.server.Settings;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -12,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,6 +38,7 @@ import org.HdrHistogram.Recorder;
  */
 public final class RateLimitBench {
   private static final int CALLERS = 64;
+  private static final int ROUNDS = 3;
   private static final String CONFIG = """
       {"metadata": {"name": "bench", "namespace": "bench"},
        "spec": {"raw": {"descriptors": [
@@ -45,10 +47,11 @@ public final class RateLimitBench {
 
   private RateLimitBench() {}
 
-  record Result(String name, double perSecond, double p50Millis, double p99Millis) {}
+  /** @param cpuMicros CPU time of the JVM per decision, service and callers together; NaN if not measured */
+  record Result(String name, double perSecond, double p50Millis, double p99Millis, double cpuMicros) {}
 
   public static void main(String[] args) throws Exception {
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
     int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     String redisUrl = System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     String password = System.getenv().getOrDefault("REDIS_PASSWORD", "");
@@ -58,28 +61,47 @@ public final class RateLimitBench {
     env.put("REDIS_URL", redisUrl);
     env.put("REDIS_PASSWORD", password);
     env.put("REDIS_TIMEOUT_MS", "2000");
+    // REDIS_MAX_IN_FLIGHT, REDIS_BATCH_KEYS and the like can be tried from the environment.
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("REDIS_") && !k.equals("REDIS_URL") && !k.equals("REDIS_PASSWORD")) {
+        env.put(k, v);
+      }
+    });
     ConfigStore configs = new ConfigStore();
     configs.replaceAll(Map.of("bench/bench", new ObjectMapper().readTree(CONFIG)), 1);
 
-    List<Result> results = new ArrayList<>();
+    List<Result> oneKey = new ArrayList<>();
+    List<Result> manyKeys = new ArrayList<>();
+    List<Result> redis = new ArrayList<>();
+    URI redisUri = URI.create(redisUrl);
     try (GlooRateLimiter service = new GlooRateLimiter(Settings.from(env), configs, () -> true, Clock.systemUTC())) {
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
           .usePlaintext().directExecutor().disableRetry().build();
       try {
         // The JIT needs tens of seconds to reach steady state on a small, busy machine.
-        run(channel, 10_000, warmup, false);
-        results.add(run(channel, 1, seconds, true));
-        results.add(run(channel, 10_000, seconds, true));
+        run(channel, 10_000, warmup);
+        // Rounds interleave the three runs so that a change in the machine's other load
+        // weighs on all of them alike; the table shows each run's median.
+        for (int round = 0; round < ROUNDS; round++) {
+          oneKey.add(run(channel, 1, seconds));
+          redis.add(redisBenchmark(redisUri, password, seconds, oneKey.get(round).perSecond()));
+          manyKeys.add(run(channel, 10_000, seconds));
+        }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
     }
-    Result redis = redisBenchmark(URI.create(redisUrl), password, seconds);
-    print(results, redis, seconds);
+    print(List.of(median(oneKey), median(manyKeys)), median(redis), seconds);
+  }
+
+  private static Result median(List<Result> rounds) {
+    List<Result> sorted = new ArrayList<>(rounds);
+    sorted.sort(java.util.Comparator.comparingDouble(Result::perSecond));
+    return sorted.get(sorted.size() / 2);
   }
 
   /** {@code callers} closed loops over {@code keys} counters for {@code seconds}. */
-  private static Result run(ManagedChannel channel, int keys, int seconds, boolean measured) throws InterruptedException {
+  private static Result run(ManagedChannel channel, int keys, int seconds) throws InterruptedException {
     RateLimitRequest[] requests = new RateLimitRequest[keys];
     for (int i = 0; i < keys; i++) {
       requests[i] = RateLimitRequest.newBuilder().setDomain("solo.io")
@@ -95,19 +117,24 @@ public final class RateLimitBench {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     CountDownLatch finished = new CountDownLatch(CALLERS);
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     for (int c = 0; c < CALLERS; c++) {
       new Caller(stub, requests, c, end, latencies, done, failed, finished).next();
     }
     finished.await();
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuMicros = (processCpuNanos() - cpuStart) / 1e3 / Math.max(1, done.get());
     if (failed.get() > 0) {
       throw new IllegalStateException(failed.get() + " calls failed");
     }
     Histogram h = latencies.getIntervalHistogram();
-    return measured
-        ? new Result("gloo-ratelimiter, " + (keys == 1 ? "1 key" : keys + " keys"), done.get() / elapsed,
-            h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6)
-        : null;
+    return new Result("gloo-ratelimiter, " + (keys == 1 ? "1 key" : keys + " keys"), done.get() / elapsed,
+        h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, cpuMicros);
+  }
+
+  /** CPU time of this JVM: service and callers together. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** One caller: sends the next request when the previous answer arrives, until the end. */
@@ -167,9 +194,10 @@ public final class RateLimitBench {
   }
 
   /** {@code redis-benchmark -t incr} with as many clients as the service had callers. */
-  private static Result redisBenchmark(URI redis, String password, int seconds) throws IOException, InterruptedException {
-    // Sized to run about as long as one service run at the rates a small machine reaches.
-    int requests = Math.max(100_000, seconds * 60_000);
+  private static Result redisBenchmark(URI redis, String password, int seconds, double serviceRate)
+      throws IOException, InterruptedException {
+    // Sized to run about as long as a service run, guessing Redis at twice the service's rate.
+    int requests = (int) Math.max(50_000, Math.min(5_000_000, seconds * serviceRate * 2));
     List<String> cmd = new ArrayList<>(List.of("redis-benchmark", "-h", redis.getHost(), "-p", Integer.toString(redis.getPort()),
         "-t", "incr", "-c", Integer.toString(CALLERS), "-n", Integer.toString(requests), "--csv"));
     if (!password.isEmpty()) {
@@ -184,21 +212,22 @@ public final class RateLimitBench {
     for (String line : out.split("\n")) {
       if (line.startsWith("\"INCR\"")) {
         String[] f = line.replace("\"", "").split(",");
-        return new Result("redis-benchmark -t incr", Double.parseDouble(f[1]), Double.parseDouble(f[4]), Double.parseDouble(f[6]));
+        return new Result("redis-benchmark -t incr", Double.parseDouble(f[1]), Double.parseDouble(f[4]), Double.parseDouble(f[6]),
+            Double.NaN);
       }
     }
     throw new IOException("no INCR line in redis-benchmark output: " + out);
   }
 
   private static void print(List<Result> results, Result redis, int seconds) {
-    System.out.printf("%n%d concurrent callers, %d s per run, %d cores%n%n", CALLERS, seconds,
+    System.out.printf("%n%d concurrent callers, median of %d rounds of %d s, %d cores%n%n", CALLERS, ROUNDS, seconds,
         Runtime.getRuntime().availableProcessors());
-    System.out.println("| run | decisions/s | p50 ms | p99 ms | vs Redis INCR/s |");
-    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.println("| run | decisions/s | p50 ms | p99 ms | JVM CPU us/decision | vs Redis INCR/s |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     for (Result r : results) {
-      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.2fx |%n", r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(),
-          r.perSecond() / redis.perSecond());
+      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.0f | %.2fx |%n", r.name(), r.perSecond(), r.p50Millis(), r.p99Millis(),
+          r.cpuMicros(), r.perSecond() / redis.perSecond());
     }
-    System.out.printf("| %s | %,.0f | %.2f | %.2f | 1.00x |%n", redis.name(), redis.perSecond(), redis.p50Millis(), redis.p99Millis());
+    System.out.printf("| %s | %,.0f | %.2f | %.2f | | 1.00x |%n", redis.name(), redis.perSecond(), redis.p50Millis(), redis.p99Millis());
   }
 }
