@@ -71,15 +71,21 @@ class BasicAuthTest {
   }
 
   @Test
-  void aFloodOfWrongPasswordsCostsBoundedTimeEach() {
-    // The header cap bounds apr1's input: even the longest accepted password hashes quickly.
-    String longest = "test:" + "x".repeat((BasicCredentials.MAX_HEADER_LENGTH - 6) / 4 * 3 - 5);
-    assertTrue(basic(longest).length() <= BasicCredentials.MAX_HEADER_LENGTH, "" + basic(longest).length());
+  void anOversizedHeaderIsRefusedBeforeItIsDecoded() {
+    // Valid credentials once stripped, but over the cap: refused without being read.
+    String padded = basic("test:test123") + " ".repeat(BasicCredentials.MAX_HEADER_LENGTH);
+    assertEquals(401, auth.check(withAuthorization(padded)).status());
+  }
+
+  @Test
+  void aFloodOfHugeWrongPasswordsCostsBoundedWork() {
+    // Uncapped, apr1 over a 1 MB password is ~2 GB of MD5 per request; capped it is nothing.
+    String huge = basic("test:" + "x".repeat(1 << 20));
     long start = System.nanoTime();
-    for (int i = 0; i < 200; i++) {
-      assertEquals(401, auth.check(withAuthorization(basic(longest + i % 10))).status());
+    for (int i = 0; i < 50; i++) {
+      assertEquals(401, auth.check(withAuthorization(huge)).status());
     }
-    long perCheckMicros = (System.nanoTime() - start) / 200 / 1000;
-    assertTrue(perCheckMicros < 20_000, "a wrong password took " + perCheckMicros + " µs");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(millis < 5_000, "50 huge wrong passwords took " + millis + " ms");
   }
 }
