@@ -131,6 +131,90 @@ class ControllerProcessTest {
     assertEquals("127.0.0.1:" + cluster.xdsPort("node2"), JSON.readTree(xds.out()).path("address").asText());
   }
 
+  /**
+   * An Envoy that follows node1 fails over to node2 when node1 dies: reporting the version it
+   * holds, it is sent nothing for unchanged content, and the next change arrives from node2.
+   */
+  @Test
+  @Order(5)
+  void adsClientFailsOverWithoutGoingBackwardsOrBeingWokenByANoOp() throws Exception {
+    String rds = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+    DiscoveryResponse fromNode1;
+    try (AdsStream s1 = new AdsStream("node1")) {
+      s1.request(rds, "", "");
+      fromNode1 = s1.next(30);
+      s1.request(rds, fromNode1.getVersionInfo(), fromNode1.getNonce());
+    }
+    cluster.kill("node1");
+    try (AdsStream s2 = new AdsStream("node2")) {
+      s2.request(rds, fromNode1.getVersionInfo(), "");
+      assertEquals(null, s2.poll(3), "same content on node2: nothing is sent");
+      ProcessCluster.Result r = cluster.kubectl("node3", "patch", "httproute", "httpbin", "-n", "gloo-system",
+          "--type=merge", "-p", "{\"spec\":{\"hostnames\":[\"api.example.com\",\"failover.example.com\"]}}");
+      assertEquals(0, r.code(), r.out());
+      DiscoveryResponse next = s2.next(30);
+      assertEquals("node2", next.getControlPlane().getIdentifier());
+      assertTrue(!next.getVersionInfo().equals(fromNode1.getVersionInfo()), "a new version");
+      assertTrue(next.getResources(0).unpack(io.envoyproxy.envoy.config.route.v3.RouteConfiguration.class)
+          .getVirtualHostsList().stream().anyMatch(v -> v.getDomainsList().contains("failover.example.com")),
+          "the change made after the failover");
+    }
+  }
+
+  /** A state-of-the-world ADS stream as an Envoy serving the walkthrough Gateway opens it. */
+  private static final class AdsStream implements AutoCloseable {
+    private final ManagedChannel channel;
+    private final LinkedBlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final StreamObserver<DiscoveryRequest> requests;
+
+    AdsStream(String node) {
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.xdsPort(node)).usePlaintext().build();
+      requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
+        @Override
+        public void onNext(DiscoveryResponse r) {
+          received.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          received.add(t);
+        }
+
+        @Override
+        public void onCompleted() {}
+      });
+    }
+
+    void request(String typeUrl, String version, String nonce) {
+      requests.onNext(DiscoveryRequest.newBuilder().setNode(ENVOY).setTypeUrl(typeUrl).setVersionInfo(version)
+          .setResponseNonce(nonce).addResourceNames("listener~8080").build());
+    }
+
+    DiscoveryResponse poll(int seconds) throws Exception {
+      Object o = received.poll(seconds, TimeUnit.SECONDS);
+      if (o instanceof Throwable t) {
+        throw new AssertionError("ADS stream failed", t);
+      }
+      return (DiscoveryResponse) o;
+    }
+
+    DiscoveryResponse next(int seconds) throws Exception {
+      DiscoveryResponse r = poll(seconds);
+      assertTrue(r != null, "a response within " + seconds + " s");
+      return r;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      requests.onCompleted();
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static final Node ENVOY = Node.newBuilder().setId("envoy-test").setCluster("gateway-proxy")
+      .setMetadata(Struct.newBuilder().putFields("gloo.solo.io/gateway",
+          Value.newBuilder().setStringValue("gloo-system/http-gateway").build())).build();
+
   /** One state-of-the-world response for {@code typeUrl}, as an Envoy serving the walkthrough Gateway. */
   private static DiscoveryResponse fetch(String node, String typeUrl) throws Exception {
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", cluster.xdsPort(node)).usePlaintext().build();
