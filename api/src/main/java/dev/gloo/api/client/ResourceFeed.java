@@ -401,7 +401,7 @@ public final class ResourceFeed implements AutoCloseable {
    * Trusts exactly the certificates in {@code caFile}; a PEM file may hold several, one per
    * node when each node generated its own CA.
    */
-  static SSLContext sslContext(Path caFile) {
+  public static SSLContext sslContext(Path caFile) {
     try {
       if (caFile == null) {
         return SSLContext.getDefault();
