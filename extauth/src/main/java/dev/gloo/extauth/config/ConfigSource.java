@@ -62,13 +62,13 @@ public final class ConfigSource implements AutoCloseable {
     return current.get();
   }
 
-  private synchronized void onAuthConfigs(Map<String, JsonNode> objects, long revision) {
+  synchronized void onAuthConfigs(Map<String, JsonNode> objects, long revision) {
     authConfigs = objects;
     authConfigRevision = revision;
     rebuild();
   }
 
-  private synchronized void onSecrets(Map<String, JsonNode> objects, long revision) {
+  synchronized void onSecrets(Map<String, JsonNode> objects, long revision) {
     secrets = objects;
     secretRevision = revision;
     rebuild();
