@@ -55,7 +55,8 @@ public final class GlooRateLimiter implements AutoCloseable {
     Metrics metrics = new Metrics(decisions, redisHealth, configs, overLimit);
     GrpcServer startedGrpc = null;
     try {
-      startedGrpc = new GrpcServer(settings.grpcAddress(), new RateLimitService(limiter));
+      startedGrpc = new GrpcServer(settings.grpcAddress(), settings.grpcTlsCertFile(), settings.grpcTlsKeyFile(),
+          new RateLimitService(limiter));
       admin = new AdminServer(settings.adminAddress(), synced, metrics::render);
     } catch (RuntimeException e) {
       // A port in use must not leave the Redis client or the other listener running.
@@ -75,8 +76,8 @@ public final class GlooRateLimiter implements AutoCloseable {
       overLimit.sweep(clock.millis() / 1000);
       grpc.setServing(synced.getAsBoolean());
     }, 0, 1, TimeUnit.SECONDS);
-    log.info("gloo-ratelimiter: domain {} on gRPC {}:{}, admin http://{}:{}, Redis {} {} (failure mode {})",
-        settings.domain(), settings.grpcAddress().getHostString(), grpc.port(),
+    log.info("gloo-ratelimiter: domain {} on gRPC{} {}:{}, admin http://{}:{}, Redis {} {} (failure mode {})",
+        settings.domain(), settings.grpcTlsCertFile() != null ? " (TLS)" : "", settings.grpcAddress().getHostString(), grpc.port(),
         settings.adminAddress().getHostString(), admin.port(), settings.redisMode(),
         settings.redisAddresses(), settings.failureMode());
   }

@@ -8,6 +8,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The gRPC listener: the rate limit service and {@code grpc.health.v1.Health}. */
@@ -15,14 +16,18 @@ public final class GrpcServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  public GrpcServer(InetSocketAddress address, RateLimitService service) {
+  /** With {@code tlsCert} and {@code tlsKey} (PEM, PKCS#8 key) the listener speaks TLS, else plaintext. */
+  public GrpcServer(InetSocketAddress address, Path tlsCert, Path tlsKey, RateLimitService service) {
     // The handler never blocks (matching is in memory, Redis is asynchronous), so it runs on
     // the transport threads instead of paying a hand-off per request.
-    server = NettyServerBuilder.forAddress(address)
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
         .directExecutor()
         .addService(service.definition())
-        .addService(health.getHealthService())
-        .build();
+        .addService(health.getHealthService());
+    if (tlsCert != null) {
+      builder.useTransportSecurity(tlsCert.toFile(), tlsKey.toFile());
+    }
+    server = builder.build();
     setServing(false);
     try {
       server.start();

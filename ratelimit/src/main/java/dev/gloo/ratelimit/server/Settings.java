@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public record Settings(
     InetSocketAddress grpcAddress,
+    Path grpcTlsCertFile,
+    Path grpcTlsKeyFile,
     InetSocketAddress adminAddress,
     String domain,
     RedisMode redisMode,
@@ -50,8 +52,15 @@ public record Settings(
     } catch (IllegalArgumentException e) {
       throw new ConfigException("REDIS_FAILURE_MODE: " + e.getMessage());
     }
+    Path grpcCert = path(env.get("GRPC_TLS_CERT_FILE"));
+    Path grpcKey = path(env.get("GRPC_TLS_KEY_FILE"));
+    if ((grpcCert == null) != (grpcKey == null)) {
+      throw new ConfigException("GRPC_TLS_CERT_FILE and GRPC_TLS_KEY_FILE: set both or neither");
+    }
     return new Settings(
         address(env.getOrDefault("GRPC_ADDRESS", "127.0.0.1:18081"), "GRPC_ADDRESS"),
+        grpcCert,
+        grpcKey,
         address(env.getOrDefault("ADMIN_ADDRESS", "127.0.0.1:9091"), "ADMIN_ADDRESS"),
         env.getOrDefault("DOMAIN", "solo.io"),
         mode,
@@ -59,7 +68,7 @@ public record Settings(
         env.getOrDefault("REDIS_SENTINEL_MASTER", "mymaster"),
         emptyToNull(env.get("REDIS_USERNAME")),
         emptyToNull(env.get("REDIS_PASSWORD")),
-        ca == null || ca.isBlank() ? null : Path.of(ca),
+        path(ca),
         positive(env.getOrDefault("REDIS_TIMEOUT_MS", "100"), "REDIS_TIMEOUT_MS"),
         positive(env.getOrDefault("REDIS_POOL_SIZE", "16"), "REDIS_POOL_SIZE"),
         positive(env.getOrDefault("REDIS_MAX_IN_FLIGHT", "8"), "REDIS_MAX_IN_FLIGHT"),
@@ -115,6 +124,10 @@ public record Settings(
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ": expected single, sentinel or cluster, found '" + s + "'");
     }
+  }
+
+  private static Path path(String s) {
+    return s == null || s.isBlank() ? null : Path.of(s.strip());
   }
 
   private static String emptyToNull(String s) {
