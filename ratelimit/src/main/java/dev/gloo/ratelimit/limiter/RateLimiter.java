@@ -151,7 +151,9 @@ public final class RateLimiter {
           counted[i].cachedOverLimit = true;
           decisions.overLimitCacheHits.increment();
         } else {
-          counted[i].increment = new Increment(counted[i].redisKey, hits, m.limit().unit().seconds());
+          // The counter expires when its window ends: it is never read after that.
+          long ttl = Math.max(1, counted[i].windowEndSecond - nowSecond);
+          counted[i].increment = new Increment(counted[i].redisKey, hits, ttl);
         }
       }
     }

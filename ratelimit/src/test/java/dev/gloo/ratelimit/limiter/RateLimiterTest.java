@@ -80,6 +80,7 @@ class RateLimiterTest {
     assertEquals(Code.OVER_LIMIT, third.getStatuses(0).getCode());
     assertEquals("0", headers(third).get("RateLimit-Remaining"));
     assertEquals(1, counters.values.size());
+    assertEquals(15, counters.calls.get(0).get(0).ttlSeconds(), "the counter expires when its window ends");
     assertTrue(counters.values.keySet().iterator().next().endsWith("|" + Instant.parse("2026-01-01T12:00:00Z").getEpochSecond()),
         "the counter is the window that started on the minute");
   }
