@@ -25,6 +25,7 @@ public final class GlooControl {
     NodeSettings node;
     ApiSettings api;
     dev.gloo.apiserver.controller.ControllerSettings controller;
+    Optional<dev.gloo.apiserver.controller.ClusterJoin> join;
     Path keystore;
     Optional<Path> clientTrustStore;
     String token;
@@ -33,6 +34,7 @@ public final class GlooControl {
       node = NodeSettings.from(env);
       api = ApiSettings.from(env, node.store().dataDir());
       controller = dev.gloo.apiserver.controller.ControllerSettings.from(env);
+      join = dev.gloo.apiserver.controller.ClusterJoin.from(env);
       Files.createDirectories(node.store().dataDir());
       keystore = ServerTls.keystore(api, node.store().dataDir());
       clientTrustStore = api.clientCaFile().isPresent()
@@ -44,7 +46,7 @@ public final class GlooControl {
       System.exit(2);
       return;
     }
-    new GlooControlApplication(node, api, controller, keystore, clientTrustStore, Optional.of(token)).run("server", "gloo-control.yml");
+    new GlooControlApplication(node, api, controller, join, keystore, clientTrustStore, Optional.of(token)).run("server", "gloo-control.yml");
   }
 
   /** The admin token: read from the file, or generated into it (mode 600) at first start. */

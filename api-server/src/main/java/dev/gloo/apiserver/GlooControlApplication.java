@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.gloo.api.crd.CrdCatalog;
 import dev.gloo.api.crd.ResourceType;
+import dev.gloo.apiserver.controller.ClusterJoin;
 import dev.gloo.apiserver.controller.Controller;
 import dev.gloo.apiserver.controller.ControllerSettings;
 import dev.gloo.apiserver.controller.Operations;
@@ -59,15 +60,17 @@ public final class GlooControlApplication extends Application<Configuration> {
   private final NodeSettings node;
   private final ApiSettings api;
   private final ControllerSettings controllerSettings;
+  private final Optional<ClusterJoin> join;
   private final Path keystore;
   private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
 
   public GlooControlApplication(NodeSettings node, ApiSettings api, ControllerSettings controllerSettings,
-      Path keystore, Optional<Path> clientTrustStore, Optional<String> token) {
+      Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token) {
     this.node = node;
     this.api = api;
     this.controllerSettings = controllerSettings;
+    this.join = join;
     this.keystore = keystore;
     this.clientTrustStore = clientTrustStore;
     this.token = token;
@@ -197,6 +200,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     });
 
     Thread bootstrapThread = new Thread(() -> {
+      join.ifPresent(j -> j.run(store, node.store().raftAddress()));
       bootstrapObjects(store, objects, catalog, controllerSettings);
       controller.start();
     }, "bootstrap-objects");

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessCluster implements AutoCloseable {
   public final Path dir;
-  final String clusterId = UUID.randomUUID().toString();
+  public final String clusterId = UUID.randomUUID().toString();
   final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   final Map<String, Integer> adminPorts = new LinkedHashMap<>();
   final Map<String, Integer> apiPorts = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ public final class ProcessCluster implements AutoCloseable {
     processes.put(id, p);
   }
 
-  static ProcessBuilder command(Path env) {
+  public static ProcessBuilder command(Path env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(java, "-Xmx384m", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
         "-cp", System.getProperty("java.class.path"), GlooControl.class.getName(), "--env-file", env.toString());

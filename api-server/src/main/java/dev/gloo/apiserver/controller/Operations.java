@@ -29,6 +29,7 @@ public final class Operations implements OperationsApi {
   private final NodeSettings.HostPort xdsAddress;
   private final Supplier<TranslationResult> latest;
   private final ObjectMapper json;
+  private final Membership membership;
 
   public Operations(RaftStoreNode store, XdsServer xds, NodeSettings.HostPort xdsAddress,
       Supplier<TranslationResult> latest, ObjectMapper json) {
@@ -37,12 +38,13 @@ public final class Operations implements OperationsApi {
     this.xdsAddress = xdsAddress;
     this.latest = latest;
     this.json = json;
+    this.membership = new Membership(store, json);
   }
 
   @Override
   public Response handle(String method, String path, Map<String, String[]> query, byte[] body) {
     if (!method.equals("GET")) {
-      throw new ApiException(405, "MethodNotAllowed", method + " is not allowed on /gloo/v1" + path, null);
+      return membership.handle(method, path, query, body);
     }
     switch (path) {
       case "/envoy/config":

@@ -1,0 +1,139 @@
+package dev.gloo.apiserver.controller;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gloo.api.client.ResourceFeed;
+import dev.gloo.cluster.ConfigException;
+import dev.gloo.store.raft.NodeStatus;
+import dev.gloo.store.raft.RaftStoreNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new node entering a running cluster:
+ *
+ * <pre>
+ *   JOIN             https://member:6443,...  members' API URLs, tried in turn  (unset: no join)
+ *   JOIN_TOKEN_FILE  file holding a token the members accept (their admin token)
+ *   JOIN_CA_FILE     PEM CA(s) that signed the members' API certificates
+ * </pre>
+ *
+ * <p>The node asks a member to add it as a learner (it then receives a snapshot and the log,
+ * counting toward no quorum), waits until its applied index is close to the cluster's commit
+ * index, and asks to be promoted to voter. A node that is already a member does nothing, so a
+ * restart with the same env file is harmless.
+ */
+public final class ClusterJoin {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterJoin.class);
+  /** Promote once the learner is this close to the leader's commit index. */
+  private static final long CAUGHT_UP_ENTRIES = 50;
+
+  private final List<URI> members;
+  private final String token;
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private ClusterJoin(List<URI> members, String token, HttpClient http) {
+    this.members = members;
+    this.token = token;
+    this.http = http;
+  }
+
+  /** The join settings, if the env file asks this node to join. */
+  public static Optional<ClusterJoin> from(Map<String, String> env) {
+    String join = env.getOrDefault("JOIN", "").strip();
+    if (join.isEmpty()) {
+      return Optional.empty();
+    }
+    List<URI> members = new ArrayList<>();
+    for (String u : join.split(",")) {
+      if (!u.strip().startsWith("https://")) {
+        throw new ConfigException("JOIN: '" + u.strip() + "' is not an https:// URL of a member's API");
+      }
+      members.add(URI.create(u.strip().replaceAll("/+$", "")));
+    }
+    String tokenFile = env.getOrDefault("JOIN_TOKEN_FILE", "").strip();
+    String caFile = env.getOrDefault("JOIN_CA_FILE", "").strip();
+    if (tokenFile.isEmpty() || caFile.isEmpty()) {
+      throw new ConfigException("JOIN needs JOIN_TOKEN_FILE and JOIN_CA_FILE");
+    }
+    try {
+      String token = Files.readString(Path.of(tokenFile)).strip();
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+          .sslContext(ResourceFeed.sslContext(Path.of(caFile))).build();
+      return Optional.of(new ClusterJoin(members, token, http));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("JOIN: " + e.getMessage());
+    }
+  }
+
+  /** Joins (learner, catch up, voter); retries until it succeeds or the node stops. */
+  public void run(RaftStoreNode store, String raftAddress) {
+    String self = store.nodeId();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        NodeStatus mine = store.status();
+        boolean voter = mine.members().stream().anyMatch(m -> m.id().equals(self) && m.voter());
+        if (voter) {
+          LOG.info("{} is a voter of the cluster", self);
+          return;
+        }
+        boolean member = mine.members().stream().anyMatch(m -> m.id().equals(self));
+        if (!member) {
+          call("POST", "/gloo/v1/cluster/members", "{\"id\":\"" + self + "\",\"address\":\"" + raftAddress + "\"}");
+          LOG.info("{} added as a learner; catching up", self);
+        }
+        JsonNode cluster = json.readTree(call("GET", "/gloo/v1/cluster/status", null));
+        long commit = cluster.path("store").path("commitIndex").asLong();
+        long applied = store.status().appliedIndex();
+        if (commit > 0 && applied + CAUGHT_UP_ENTRIES >= commit) {
+          call("POST", "/gloo/v1/cluster/members/" + self + "/promote", "");
+          LOG.info("{} caught up (applied {} of {}) and promoted to voter", self, applied, commit);
+          return;
+        }
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("joining the cluster: {}; retrying", e.getMessage());
+        try {
+          Thread.sleep(2000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** One request to the first member that answers; a 4xx/5xx is an error with its message. */
+  private String call(String method, String path, String body) throws IOException, InterruptedException {
+    IOException last = null;
+    for (URI member : members) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(member.resolve(path)).timeout(Duration.ofSeconds(20))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+      b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+      try {
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 == 2) {
+          return r.body();
+        }
+        last = new IOException(member + " answered " + r.statusCode() + ": " + r.body());
+      } catch (IOException e) {
+        last = new IOException(member + ": " + e.getMessage(), e);
+      }
+    }
+    throw last;
+  }
+}
