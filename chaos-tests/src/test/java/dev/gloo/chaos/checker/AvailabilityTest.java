@@ -1,0 +1,27 @@
+package dev.gloo.chaos.checker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.gloo.chaos.history.Op;
+import dev.gloo.chaos.history.Op.Kind;
+import dev.gloo.chaos.history.Op.Outcome;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AvailabilityTest {
+  private static Op op(Kind kind, Outcome outcome, long to) {
+    return new Op(1, "node1", "k", kind, null, "v", outcome, null, to - 1, to);
+  }
+
+  @Test
+  void findsTheLongestWindowWithoutAnAcknowledgedWriteAndTheRecoveryAfterAKill() {
+    List<Op> h = List.of(op(Kind.CREATE, Outcome.OK, 10), op(Kind.READ, Outcome.OK, 30),
+        op(Kind.CAS, Outcome.FAIL, 40), op(Kind.CAS, Outcome.OK, 70), op(Kind.DELETE, Outcome.OK, 80));
+    Availability a = Availability.of(h, 0, 100, List.of(15L, 90L));
+    assertEquals(60, a.longestGapNanos()); // reads and refused writes do not count
+    assertEquals(10, a.gapFromNanos());
+    assertEquals(List.of(Optional.of(55L), Optional.empty()), a.recoveries());
+    assertEquals(Optional.of(Long.MAX_VALUE), a.worstRecoveryNanos());
+  }
+}
