@@ -5,6 +5,8 @@ import dev.gloo.translator.model.NsName;
 import dev.gloo.translator.model.Snapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +26,8 @@ import java.util.TreeSet;
 public final class IncrementalTranslator {
   private final Translator translator;
   private Snapshot last;
-  private Map<NsName, Translator.GatewayOutput> outputs = Map.of();
+  private Translator.Translation translation;
+  private Map<NsName, List<GatewayTranslator.Attachment>> attachments = Map.of();
   private int lastTranslatedGateways;
 
   public IncrementalTranslator(Translator translator) {
@@ -32,12 +35,26 @@ public final class IncrementalTranslator {
   }
 
   public TranslationResult translate(Snapshot snapshot) {
-    Map<NsName, Translator.GatewayOutput> reusable = last == null ? Map.of() : reusable(last, snapshot);
-    Translator.Translation t = translator.translate(snapshot, reusable);
-    lastTranslatedGateways = t.outputs().size() - (int) t.outputs().keySet().stream().filter(reusable::containsKey).count();
+    if (last == null || !othersSame(last, snapshot)) {
+      translation = translator.translate(snapshot, Map.of());
+      attachments = Translator.attachments(snapshot);
+      lastTranslatedGateways = translation.outputs().size();
+    } else {
+      Set<NsName> affected = new TreeSet<>();
+      changedKeys(last.gateways, snapshot.gateways, affected);
+      Set<NsName> changedRoutes = new TreeSet<>();
+      changedKeys(last.httpRoutes, snapshot.httpRoutes, changedRoutes);
+      for (NsName route : changedRoutes) {
+        parents(route, last.httpRoutes.get(route), affected);
+        parents(route, snapshot.httpRoutes.get(route), affected);
+      }
+      Map<NsName, List<GatewayTranslator.Attachment>> next = attachmentsAfter(snapshot, changedRoutes, affected);
+      translation = translator.update(snapshot, translation, next, attachments, affected, changedRoutes);
+      attachments = next;
+      lastTranslatedGateways = affected.size();
+    }
     last = snapshot;
-    outputs = t.outputs();
-    return t.result();
+    return translation.result();
   }
 
   /** How many Gateways the last call translated (the rest were reused). */
@@ -45,27 +62,49 @@ public final class IncrementalTranslator {
     return lastTranslatedGateways;
   }
 
-  private Map<NsName, Translator.GatewayOutput> reusable(Snapshot before, Snapshot now) {
-    boolean othersSame = same(before.gatewayClasses, now.gatewayClasses)
+  /**
+   * The route parent entries per Gateway after {@code changedRoutes} changed: only the lists of
+   * the {@code affected} Gateways are rebuilt, in the order a full computation gives (by route,
+   * then parent index).
+   */
+  private Map<NsName, List<GatewayTranslator.Attachment>> attachmentsAfter(Snapshot snapshot, Set<NsName> changedRoutes,
+      Set<NsName> affected) {
+    Map<NsName, List<GatewayTranslator.Attachment>> fresh = new TreeMap<>();
+    Snapshot.Builder only = Snapshot.builder(snapshot.revision);
+    for (NsName route : changedRoutes) {
+      HTTPRoute r = snapshot.httpRoutes.get(route);
+      if (r != null) {
+        only.add(new Snapshot.Entry(Kinds.HTTP_ROUTE, route, r));
+      }
+    }
+    fresh.putAll(Translator.attachments(only.build()));
+    Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>(attachments);
+    for (NsName gw : affected) {
+      List<GatewayTranslator.Attachment> list = new ArrayList<>();
+      for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
+        if (!changedRoutes.contains(a.route())) {
+          list.add(a);
+        }
+      }
+      list.addAll(fresh.getOrDefault(gw, List.of()));
+      list.sort(Comparator.comparing(GatewayTranslator.Attachment::route)
+          .thenComparingInt(GatewayTranslator.Attachment::parentIndex));
+      if (list.isEmpty()) {
+        out.remove(gw);
+      } else {
+        out.put(gw, List.copyOf(list));
+      }
+    }
+    return out;
+  }
+
+  private static boolean othersSame(Snapshot before, Snapshot now) {
+    return same(before.gatewayClasses, now.gatewayClasses)
         && same(before.referenceGrants, now.referenceGrants) && same(before.services, now.services)
         && same(before.endpointSlices, now.endpointSlices) && same(before.secrets, now.secrets)
         && same(before.namespaces, now.namespaces) && same(before.upstreams, now.upstreams)
         && same(before.routeOptions, now.routeOptions) && same(before.virtualHostOptions, now.virtualHostOptions)
         && same(before.authConfigs, now.authConfigs) && same(before.rateLimitConfigs, now.rateLimitConfigs);
-    if (!othersSame) {
-      return Map.of();
-    }
-    Set<NsName> affected = new TreeSet<>();
-    changedKeys(before.gateways, now.gateways, affected);
-    Set<NsName> changedRoutes = new TreeSet<>();
-    changedKeys(before.httpRoutes, now.httpRoutes, changedRoutes);
-    for (NsName route : changedRoutes) {
-      parents(route, before.httpRoutes.get(route), affected);
-      parents(route, now.httpRoutes.get(route), affected);
-    }
-    Map<NsName, Translator.GatewayOutput> out = new TreeMap<>(outputs);
-    out.keySet().removeAll(affected);
-    return out;
   }
 
   private static void parents(NsName route, HTTPRoute r, Set<NsName> into) {

@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The translation: a {@link Snapshot} in, Envoy resources per Gateway of our class and the
@@ -101,6 +103,77 @@ public final class Translator {
       parents.values().forEach(list::add);
       statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.HTTP_ROUTE, route), status);
     });
+    policyStatuses(snapshot, policyProblems, statuses);
+    return new Translation(new TranslationResult(snapshot.revision, gateways, statuses), outputs);
+  }
+
+  /**
+   * Brings {@code previous} up to {@code snapshot} when only the Gateways in {@code affected}
+   * (and the routes in {@code changedRoutes}) can have changed: those Gateways are translated
+   * again, the statuses of routes attached to them (before or now) are assembled again, and
+   * everything else is taken from {@code previous}. Gives what a full translation gives.
+   *
+   * @param attachments route parent entries by Gateway, for {@code snapshot}
+   * @param previousAttachments the same for the previous snapshot
+   */
+  Translation update(Snapshot snapshot, Translation previous, Map<NsName, List<GatewayTranslator.Attachment>> attachments,
+      Map<NsName, List<GatewayTranslator.Attachment>> previousAttachments, Set<NsName> affected, Set<NsName> changedRoutes) {
+    SortedMap<ObjectRef, ObjectNode> statuses = new TreeMap<>(previous.result().statuses());
+    SortedMap<NsName, GatewayResources> gateways = new TreeMap<>(previous.result().gateways());
+    Map<NsName, GatewayOutput> outputs = new TreeMap<>(previous.outputs());
+    ReferenceGrants grants = new ReferenceGrants(snapshot);
+    Policies policies = new Policies(snapshot);
+    Set<NsName> routes = new TreeSet<>(changedRoutes);
+    for (NsName gw : affected) {
+      for (GatewayTranslator.Attachment a : previousAttachments.getOrDefault(gw, List.of())) {
+        routes.add(a.route());
+      }
+      for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
+        routes.add(a.route());
+      }
+      Gateway g = snapshot.gateways.get(gw);
+      ObjectRef gwRef = ref(Kinds.GATEWAY_GROUP, Kinds.GATEWAY, gw);
+      if (g == null || !ours(snapshot, g)) {
+        outputs.remove(gw);
+        gateways.remove(gw);
+        statuses.remove(gwRef);
+        continue;
+      }
+      SortedMap<ObjectRef, List<String>> problems = new TreeMap<>();
+      GatewayOutput output = new GatewayOutput(new GatewayTranslator(snapshot, settings, gw, g, grants, policies,
+          plugins, problems).translate(attachments.getOrDefault(gw, List.of())), problems);
+      outputs.put(gw, output);
+      gateways.put(gw, output.out().resources());
+      statuses.put(gwRef, output.out().gatewayStatus());
+    }
+    for (NsName route : routes) {
+      SortedMap<Integer, ObjectNode> parents = new TreeMap<>();
+      HTTPRoute r = snapshot.httpRoutes.get(route);
+      if (r != null && r.getSpec() != null) {
+        for (ParentReference p : Backends.list(r.getSpec().getParentRefs())) {
+          NsName gw = new NsName(p.getNamespace() == null ? route.namespace() : p.getNamespace(), p.getName());
+          GatewayOutput o = outputs.get(gw);
+          SortedMap<Integer, ObjectNode> mine = o == null ? null : o.out().routeParents().get(route);
+          if (mine != null) {
+            parents.putAll(mine);
+          }
+        }
+      }
+      ObjectRef routeRef = ref(Kinds.GATEWAY_GROUP, Kinds.HTTP_ROUTE, route);
+      if (parents.isEmpty()) {
+        statuses.remove(routeRef);
+      } else {
+        ObjectNode status = JSON.objectNode();
+        ArrayNode list = status.putArray("parents");
+        parents.values().forEach(list::add);
+        statuses.put(routeRef, status);
+      }
+    }
+    SortedMap<ObjectRef, List<String>> policyProblems = new TreeMap<>();
+    outputs.values().forEach(output -> output.problems().forEach((policy, list) -> {
+      List<String> all = policyProblems.computeIfAbsent(policy, k -> new ArrayList<>());
+      list.stream().filter(m -> !all.contains(m)).forEach(all::add);
+    }));
     policyStatuses(snapshot, policyProblems, statuses);
     return new Translation(new TranslationResult(snapshot.revision, gateways, statuses), outputs);
   }
