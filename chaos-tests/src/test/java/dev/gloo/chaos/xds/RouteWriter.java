@@ -124,11 +124,11 @@ public final class RouteWriter {
         }
       } catch (IOException e) {
         // a fault: try again on another node
-      } finally {
-        lastWriteEndedNanos = clock.getAsLong();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } finally {
+        lastWriteEndedNanos = clock.getAsLong();
       }
       try {
         Thread.sleep(200 + rnd.nextInt(200));
