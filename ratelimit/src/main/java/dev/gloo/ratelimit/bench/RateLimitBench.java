@@ -75,6 +75,9 @@ public final class RateLimitBench {
     List<Result> redis = new ArrayList<>();
     URI redisUri = URI.create(redisUrl);
     try (GlooRateLimiter service = new GlooRateLimiter(Settings.from(env), configs, () -> true, Clock.systemUTC())) {
+      if (!service.awaitRedis(java.time.Duration.ofSeconds(30))) {
+        throw new IllegalStateException("no connection to Redis at " + redisUrl + " within 30 s");
+      }
       ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", service.grpcPort())
           .usePlaintext().directExecutor().disableRetry().build();
       try {

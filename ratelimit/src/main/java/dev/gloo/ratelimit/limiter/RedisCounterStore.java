@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.BatchResult;
 import org.redisson.api.RBatch;
@@ -30,27 +31,36 @@ public final class RedisCounterStore implements CounterStore {
       "end",
       "return out");
 
-  private final RedissonClient redisson;
+  private final Supplier<RedissonClient> redisson;
   private final boolean cluster;
   private final long timeoutMillis;
+  private final Runnable close;
 
   /**
-   * @param timeoutMillis the most a call may take end to end, on top of Redisson's own
-   *     per-command timeout, so that no request waits on a Redis that stopped answering
+   * @param redisson the client, or null while none is connected yet
+   * @param timeoutMillis the most a call may take end to end, whatever Redisson's own timeouts,
+   *     so that no request waits on a Redis that stopped answering
+   * @param close releases the client
    */
-  public RedisCounterStore(RedissonClient redisson, boolean cluster, long timeoutMillis) {
+  public RedisCounterStore(Supplier<RedissonClient> redisson, boolean cluster, long timeoutMillis, Runnable close) {
     this.redisson = redisson;
     this.cluster = cluster;
     this.timeoutMillis = timeoutMillis;
+    this.close = close;
   }
 
   @Override
   public CompletableFuture<long[]> incrementAll(List<Increment> increments) {
-    CompletableFuture<long[]> result = cluster && increments.size() > 1 ? perKeyBatch(increments) : oneScript(increments);
+    RedissonClient client = redisson.get();
+    if (client == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("not connected to Redis yet"));
+    }
+    CompletableFuture<long[]> result = cluster && increments.size() > 1
+        ? perKeyBatch(client, increments) : oneScript(client, increments);
     return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
-  private CompletableFuture<long[]> oneScript(List<Increment> increments) {
+  private static CompletableFuture<long[]> oneScript(RedissonClient redisson, List<Increment> increments) {
     List<Object> keys = new ArrayList<>(increments.size());
     Object[] args = new Object[increments.size() * 2];
     for (int i = 0; i < increments.size(); i++) {
@@ -66,7 +76,7 @@ public final class RedisCounterStore implements CounterStore {
         .thenApply(RedisCounterStore::toLongs);
   }
 
-  private CompletableFuture<long[]> perKeyBatch(List<Increment> increments) {
+  private static CompletableFuture<long[]> perKeyBatch(RedissonClient redisson, List<Increment> increments) {
     RBatch batch = redisson.createBatch(BatchOptions.defaults());
     for (Increment inc : increments) {
       batch.getScript(StringCodec.INSTANCE).evalAsync(inc.key(), RScript.Mode.READ_WRITE, SCRIPT,
@@ -94,6 +104,6 @@ public final class RedisCounterStore implements CounterStore {
 
   @Override
   public void close() {
-    redisson.shutdown(0, 2, TimeUnit.SECONDS);
+    close.run();
   }
 }

@@ -14,6 +14,7 @@ import dev.gloo.ratelimit.limiter.RedisCounterStore;
 import dev.gloo.ratelimit.limiter.RedisHealth;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class GlooRateLimiter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GlooRateLimiter.class);
 
+  private final RedisConnector redis;
   private final CounterStore counters;
   private final GrpcServer grpc;
   private final AdminServer admin;
@@ -46,9 +48,10 @@ public final class GlooRateLimiter implements AutoCloseable {
     RedisHealth redisHealth = new RedisHealth(settings.failureMode());
     DecisionCounters decisions = new DecisionCounters();
     OverLimitCache overLimit = new OverLimitCache(settings.overLimitCacheKeys());
+    redis = new RedisConnector(settings);
     counters = new CoalescingCounterStore(
-        new RedisCounterStore(RedisClients.create(settings),
-            settings.redisMode() == Settings.RedisMode.CLUSTER, settings.redisTimeoutMillis()),
+        new RedisCounterStore(redis::client, settings.redisMode() == Settings.RedisMode.CLUSTER,
+            settings.redisTimeoutMillis(), redis::close),
         settings.redisMaxInFlight(), settings.redisBatchKeys(), settings.redisTimeoutMillis());
     RateLimiter limiter = new RateLimiter(settings.domain(), configs, counters, overLimit,
         settings.failureMode(), redisHealth, decisions, clock);
@@ -80,6 +83,11 @@ public final class GlooRateLimiter implements AutoCloseable {
         settings.domain(), settings.grpcTlsCertFile() != null ? " (TLS)" : "", settings.grpcAddress().getHostString(), grpc.port(),
         settings.adminAddress().getHostString(), admin.port(), settings.redisMode(),
         settings.redisAddresses(), settings.failureMode());
+  }
+
+  /** True once the first Redis connection succeeded (within {@code timeout}); until then requests fail open or closed. */
+  public boolean awaitRedis(Duration timeout) throws InterruptedException {
+    return redis.awaitConnected(timeout);
   }
 
   public int grpcPort() {

@@ -26,9 +26,6 @@ public final class RedisClients {
     // Redisson's script cache sends EVALSHA and falls back to EVAL after NOSCRIPT, which a
     // restarted Redis answers until the script is loaded again.
     config.setUseScriptCache(true);
-    // Connect on first use: a rate limiter that starts while Redis is down serves by its
-    // failure mode and starts counting when Redis appears, instead of refusing to start.
-    config.setLazyInitialization(true);
     // Redisson's defaults (32 I/O and 16 callback threads) are sized for large hosts; a handful
     // of in-flight calls needs no more I/O threads than cores.
     int cores = Runtime.getRuntime().availableProcessors();
@@ -59,12 +56,13 @@ public final class RedisClients {
   }
 
   /**
-   * Bounded everything: no retries (a rate-limit answer that comes late is worth nothing to
-   * Envoy, whose own timeout is short) and connect attempts no longer than a command.
+   * No retries: a rate-limit answer that comes late is worth nothing to Envoy, whose own timeout
+   * is short. Requests are bounded by REDIS_TIMEOUT_MS outside Redisson; Redisson's own timeout
+   * is longer so that connecting (AUTH) on a busy machine does not fail for a slow first reply.
    */
   private static void tune(BaseConfig<?> c, Settings s) {
-    c.setTimeout(s.redisTimeoutMillis())
-        .setConnectTimeout(Math.max(s.redisTimeoutMillis(), 1000))
+    c.setTimeout(Math.max(s.redisTimeoutMillis(), 2000))
+        .setConnectTimeout(Math.max(s.redisTimeoutMillis(), 2000))
         .setRetryAttempts(0)
         .setPingConnectionInterval(1000);
     if (s.redisTlsCaFile() != null) {

@@ -56,6 +56,7 @@ class ControlPlaneConfigTest {
 
       try (ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints(cluster, dir));
           Harness harness = new Harness(configs.store(), configs::synced, TestRedis.sharedUrl(), TestRedis.sharedPassword())) {
+        harness.awaitRedis();
         Load load = new Load(harness, req);
         Thread loop = new Thread(load, "load");
         loop.start();

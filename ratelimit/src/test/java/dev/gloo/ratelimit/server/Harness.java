@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,12 @@ final class Harness implements AutoCloseable {
 
   Harness(String redisUrl, String redisPassword, String... settings) {
     this(new ConfigStore(), () -> true, redisUrl, redisPassword, settings);
+    try {
+      awaitRedis();
+    } catch (AssertionError e) {
+      close();
+      throw e;
+    }
   }
 
   Harness(ConfigStore configs, BooleanSupplier synced, String redisUrl, String redisPassword, String... settings) {
@@ -43,6 +50,18 @@ final class Harness implements AutoCloseable {
     }
     service = new GlooRateLimiter(Settings.from(env), configs, synced, Clock.systemUTC());
     channel = NettyChannelBuilder.forAddress("127.0.0.1", service.grpcPort()).usePlaintext().build();
+  }
+
+  /** Waits for the service's first Redis connection; before it, requests are not counted. */
+  void awaitRedis() {
+    try {
+      if (!service.awaitRedis(Duration.ofSeconds(30))) {
+        throw new AssertionError("the service did not connect to Redis within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   static Harness onSharedRedis(String... settings) {

@@ -5,6 +5,7 @@ import static dev.gloo.ratelimit.limiter.Requests.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gloo.ratelimit.config.ConfigStore;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
@@ -75,9 +76,11 @@ class RedisRestartTest {
   void startsWithoutRedisAndCountsOnceRedisAppears(@TempDir Path dir) throws Exception {
     try (TestRedis redis = TestRedis.startOwn(dir)) {
       redis.kill();
-      try (Harness harness = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200")) {
+      try (Harness harness = new Harness(new ConfigStore(), () -> true, redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200")) {
         harness.configs(CONFIG);
+        long t0 = System.nanoTime();
         RateLimitResponse withoutRedis = harness.stub().shouldRateLimit(BUSY);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "answered at once without Redis");
         assertEquals(Code.OK, withoutRedis.getOverallCode());
         assertEquals(0, withoutRedis.getResponseHeadersToAddCount(), "not counted");
         redis.start();
