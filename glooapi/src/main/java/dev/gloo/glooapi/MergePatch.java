@@ -39,7 +39,8 @@ public final class MergePatch {
         if (cv != null && !cv.isNull()) {
           patch.putNull(k);
         }
-      } else if (cv == null || !numbersEqual(mv, cv) && !mv.equals(cv)) {
+      } else if (cv == null || !numbersEqual(mv, cv) && !mv.equals(cv)
+          && !(mv.isArray() && original != null && mv.equals(original.get(k)) && extends_(cv, mv))) {
         patch.set(k, mv);
       }
     }
@@ -53,6 +54,40 @@ public final class MergePatch {
       }
     }
     return patch;
+  }
+
+  /**
+   * Whether {@code live} is {@code applied} plus fields the server added (schema defaults such
+   * as a parentRef's group and kind). A list the manifest did not change since the last apply
+   * and that only gained such fields is left alone; otherwise every apply of an HTTPRoute would
+   * rewrite its parentRefs and report "configured".
+   */
+  static boolean extends_(JsonNode live, JsonNode applied) {
+    if (applied.isObject()) {
+      if (!live.isObject()) {
+        return false;
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = applied.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!live.has(e.getKey()) || !extends_(live.get(e.getKey()), e.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (applied.isArray()) {
+      if (!live.isArray() || live.size() != applied.size()) {
+        return false;
+      }
+      for (int i = 0; i < applied.size(); i++) {
+        if (!extends_(live.get(i), applied.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return applied.equals(live) || numbersEqual(applied, live);
   }
 
   /** 8080 in YAML and 8080.0 from a server are the same value. */

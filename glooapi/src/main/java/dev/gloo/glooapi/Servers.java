@@ -20,7 +20,8 @@ import java.util.List;
  * <p>Resolution, first match wins for the server list:
  * <ol>
  *   <li>{@code --server} (repeated or comma-separated)</li>
- *   <li>{@code --kubeconfig} and/or {@code --context}</li>
+ *   <li>{@code --kubeconfig} and/or {@code --context} (alone, it reads {@code KUBECONFIG}, else
+ *       {@code ./data/kubeconfig}, else {@code ~/.kube/config})</li>
  *   <li>{@code GLOO_SERVER}</li>
  *   <li>{@code ~/.gloo/config} ({@code servers}, {@code token}, {@code caFile})</li>
  *   <li>{@code ./data/kubeconfig}, the local dev cluster</li>
@@ -71,7 +72,7 @@ public record Servers(List<Endpoint> endpoints, String token, String namespace, 
       return new Servers(urls(flags.servers(), "--server"), null, null, "--server");
     }
     if (flags.kubeconfig() != null || flags.context() != null) {
-      Path kc = flags.kubeconfig() != null ? flags.kubeconfig() : env.home().resolve(".kube/config");
+      Path kc = flags.kubeconfig() != null ? flags.kubeconfig() : contextOnlyKubeconfig(env);
       return fromKubeconfig(kc, flags.context());
     }
     String envServers = env.variable("GLOO_SERVER");
@@ -88,6 +89,16 @@ public record Servers(List<Endpoint> endpoints, String token, String namespace, 
     }
     throw new CliException("no server given: pass --server URL[,URL...], set GLOO_SERVER, write ~/.gloo/config,"
         + " pass --kubeconfig, or start the local cluster (bin/dev-cluster start writes ./" + DEV_KUBECONFIG + ")");
+  }
+
+  /** {@code --context} alone: kubectl's KUBECONFIG, else the dev cluster's, else {@code ~/.kube/config}. */
+  private static Path contextOnlyKubeconfig(Environment env) {
+    String kc = env.variable("KUBECONFIG");
+    if (kc != null) {
+      return env.workingDir().resolve(kc.split(java.io.File.pathSeparator)[0]);
+    }
+    Path dev = env.workingDir().resolve(DEV_KUBECONFIG);
+    return Files.exists(dev) ? dev : env.home().resolve(".kube/config");
   }
 
   /** {@code ~/.gloo/config}: {@code servers} (list or comma-separated), {@code token}, {@code caFile}. */

@@ -44,6 +44,21 @@ class MergePatchTest {
   }
 
   @Test
+  void aListOnlyTheServerDefaultedIsLeftAloneButAChangedListIsSent() throws Exception {
+    JsonNode applied = j("{'spec':{'parentRefs':[{'name':'gw'}]}}");
+    JsonNode live = j("{'spec':{'parentRefs':[{'name':'gw','group':'gateway.networking.k8s.io','kind':'Gateway'}]}}");
+    assertTrue(MergePatch.threeWay(applied, applied, live).isEmpty());
+    JsonNode changed = j("{'spec':{'parentRefs':[{'name':'gw2'}]}}");
+    assertEquals(changed, MergePatch.threeWay(applied, changed, live));
+    // A field dropped from a list item since the last apply is a change, though live still "extends" it.
+    JsonNode before = j("{'spec':{'parentRefs':[{'name':'gw','sectionName':'http'}]}}");
+    JsonNode liveWithSection = j("{'spec':{'parentRefs':[{'name':'gw','sectionName':'http','kind':'Gateway'}]}}");
+    assertEquals(applied, MergePatch.threeWay(before, applied, liveWithSection));
+    // Without a last-applied annotation there is nothing to tell defaults from edits: send it.
+    assertEquals(applied, MergePatch.threeWay(null, applied, live));
+  }
+
+  @Test
   void numbersCompareByValue() throws Exception {
     assertTrue(MergePatch.threeWay(null, j("{'w':1}"), j("{'w':1.0}")).isEmpty());
   }

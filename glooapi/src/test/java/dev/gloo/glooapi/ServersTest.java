@@ -78,6 +78,18 @@ class ServersTest {
   }
 
   @Test
+  void contextAloneReadsKubeconfigEnvElseTheDevClusters() throws IOException {
+    kubeconfig(dir.resolve("cwd/data/kubeconfig"));
+    Servers dev = Servers.resolve(new Servers.Flags(List.of(), null, null, false, null, "node1"), env(Map.of()));
+    assertEquals("https://127.0.0.1:6441", dev.endpoints().get(0).url().toString());
+    assertTrue(dev.source().endsWith("data/kubeconfig"), dev.source());
+    Path other = kubeconfig(dir.resolve("elsewhere/kc"));
+    Servers fromEnv = Servers.resolve(new Servers.Flags(List.of(), null, null, false, null, "node1"),
+        env(Map.of("KUBECONFIG", other.toString())));
+    assertTrue(fromEnv.source().endsWith("elsewhere/kc"), fromEnv.source());
+  }
+
+  @Test
   void envComesBeforeGlooConfigWhichComesBeforeTheDevKubeconfig() throws IOException {
     kubeconfig(dir.resolve("cwd/data/kubeconfig"));
     Environment noVars = env(Map.of());

@@ -1,7 +1,5 @@
 package dev.gloo.glooapi.cmd;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gloo.glooapi.CliException;
 import dev.gloo.glooapi.Connection;
 import dev.gloo.glooapi.Endpoint;

@@ -74,8 +74,8 @@ public final class GetCommand implements Runnable {
       throw new CliException(allNamespaces ? "a resource cannot be retrieved by name across all namespaces"
           : "name cannot be provided when a selector is specified");
     }
-    if (named && refs.stream().map(Ref::type).distinct().count() > 1 && watch) {
-      throw new CliException("you may only watch objects of one type");
+    if (named && refs.size() > 1 && watch) {
+      throw new CliException("watch is only supported on a single object, or on all objects of a type");
     }
     String ns = allNamespaces ? null : root.namespace();
     boolean table = output == null || output.equals("wide");
@@ -90,8 +90,9 @@ public final class GetCommand implements Runnable {
     Connection c = root.connection();
     List<JsonNode> objects = new ArrayList<>();
     List<ServerError> missing = new ArrayList<>();
-    Printer.Table combined = null;
-    List<List<String>> rows = new ArrayList<>();
+    // One table per type, in the order the types were named, as kubectl prints them.
+    java.util.Map<ResourceType, List<List<String>>> rowsByType = new java.util.LinkedHashMap<>();
+    java.util.Map<ResourceType, List<String>> headersByType = new java.util.LinkedHashMap<>();
     String rv = null;
     for (Ref r : refs) {
       try {
@@ -101,8 +102,8 @@ public final class GetCommand implements Runnable {
         rv = body.path("metadata").path("resourceVersion").asText(rv);
         if (table) {
           Printer.Table t = toTable(body, false);
-          combined = combined == null ? t : combined;
-          rows.addAll(t.rows());
+          headersByType.putIfAbsent(r.type(), t.headers());
+          rowsByType.computeIfAbsent(r.type(), k -> new ArrayList<>()).addAll(t.rows());
         } else {
           objects.add(body);
         }
@@ -114,20 +115,25 @@ public final class GetCommand implements Runnable {
       }
     }
     PrintWriter out = root.out();
-    if (table && combined != null) {
-      new Printer.Table(combined.headers(), rows).print(out, true);
-    } else if (!table) {
+    if (table) {
+      boolean first = true;
+      for (ResourceType t : rowsByType.keySet()) {
+        if (!first) {
+          out.println();
+        }
+        first = false;
+        new Printer.Table(headersByType.get(t), rowsByType.get(t)).print(out, true);
+      }
+    } else {
       printObjects(out, refs.get(0).type(), objects, objects.size() == 1 && refs.size() == 1);
     }
-    if (watch && !missing.isEmpty()) {
-      throw missing.get(0);
-    }
-    if (watch) {
-      watch(root, refs.get(0).type(), ns, refs.get(0).name(), rv, table, combined != null);
+    if (watch && missing.isEmpty()) {
+      watch(root, refs.get(0).type(), ns, refs.get(0).name(), rv, table, !rowsByType.isEmpty());
     }
     if (!missing.isEmpty()) {
       // Like kubectl: print what was found, then fail on what was not.
       missing.subList(0, missing.size() - 1).forEach(e -> root.err().println("error: " + e.getMessage()));
+      root.err().flush();
       throw missing.get(missing.size() - 1);
     }
   }
