@@ -164,14 +164,28 @@ public final class ChaosCluster implements AutoCloseable {
     }
   }
 
-  /** Starts the node's process (same command line as bin/gloo-control, plus its hosts file). */
+  /**
+   * Starts the node's process: by default {@code java -cp <this classpath> GlooControl}, the
+   * command line of bin/gloo-control; with {@code -Dchaos.launcher=bin}, bin/gloo-control
+   * itself (which rebuilds the whole distribution first when any source is newer than it, so
+   * not the default in a checkout others are editing). Either way the JVM gets its hosts file.
+   */
   public synchronized void start(String id) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx320m", "-XX:+UseSerialGC",
-        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
-        "-Djdk.net.hosts.file=" + hostsFile(id),
-        "-cp", System.getProperty("java.class.path"), "dev.gloo.apiserver.GlooControl",
-        "--env-file", envFile(id).toString());
+    String jvmFlags = "-Xmx320m -XX:+UseSerialGC -Djdk.net.hosts.file=" + hostsFile(id);
+    ProcessBuilder pb;
+    if ("bin".equals(System.getProperty("chaos.launcher"))) {
+      Path script = Path.of(System.getProperty("chaos.root", "..")).resolve("bin").resolve("gloo-control");
+      pb = new ProcessBuilder(script.toString(), "--env-file", envFile(id).toString());
+      pb.environment().put("JAVA_OPTS", jvmFlags); // the script execs java, so the pid is the JVM's
+    } else {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> cmd = new ArrayList<>(List.of(java));
+      cmd.addAll(List.of(jvmFlags.split(" ")));
+      cmd.addAll(List.of("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+          "-cp", System.getProperty("java.class.path"), "dev.gloo.apiserver.GlooControl",
+          "--env-file", envFile(id).toString()));
+      pb = new ProcessBuilder(cmd);
+    }
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()));
     processes.put(id, pb.start());
   }

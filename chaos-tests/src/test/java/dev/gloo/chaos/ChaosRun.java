@@ -116,6 +116,10 @@ public final class ChaosRun {
         }
         Availability availability = Availability.of(ops, start, end, nemesis.leaderKills());
 
+        for (String id : ids) {
+          summary.append(id).append(" /status: ").append(cluster.status(id).map(Object::toString).orElse("(no answer)"))
+              .append('\n');
+        }
         summary.append(summarize(c, ops, lin, availability, xds, workload, writer, monitors, nemesis, finalCounter,
             anomalies));
       } catch (Throwable t) {
@@ -128,7 +132,10 @@ public final class ChaosRun {
         }
         if (!anomalies.isEmpty()) {
           Path evidence = c.outDir().resolve(c.name() + "-" + c.seed());
-          keepEvidence(evidence, cluster, history == null ? new History() : history, schedule, summary.toString(), anomalies);
+          List<String> xdsEvents = new ArrayList<>();
+          monitors.forEach(m -> xdsEvents.addAll(m.events()));
+          keepEvidence(evidence, cluster, history == null ? new History() : history, schedule, summary.toString(),
+              anomalies, xdsEvents);
           System.out.println("history and node logs: " + evidence);
         }
       }
@@ -248,11 +255,12 @@ public final class ChaosRun {
   }
 
   private static void keepEvidence(Path out, ChaosCluster cluster, History history, Schedule schedule,
-      String summary, List<String> anomalies) {
+      String summary, List<String> anomalies, List<String> xdsEvents) {
     try {
       Files.createDirectories(out);
       history.write(out.resolve("history.txt"));
       Files.writeString(out.resolve("schedule.txt"), schedule.toString());
+      Files.write(out.resolve("xds-monitors.txt"), xdsEvents);
       Files.writeString(out.resolve("summary.txt"), summary + "\n" + String.join("\n", anomalies) + "\n");
       for (String id : cluster.ids()) {
         if (Files.exists(cluster.logFile(id))) {

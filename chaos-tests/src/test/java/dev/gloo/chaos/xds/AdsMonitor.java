@@ -51,6 +51,9 @@ public final class AdsMonitor implements AutoCloseable {
   private final ScheduledExecutorService reconnects = Executors.newSingleThreadScheduledExecutor();
   private final List<XdsObservation> observations = new ArrayList<>();
   private final Map<String, String> versions = new ConcurrentHashMap<>();
+  private final List<String> events = new ArrayList<>();
+  /** The route names the listeners asked for, kept across streams as Envoy keeps its subscriptions. */
+  private volatile TreeSet<String> routeNames = new TreeSet<>();
   private volatile boolean closed;
   private int nodeIndex;
   private int streams;
@@ -84,6 +87,15 @@ public final class AdsMonitor implements AutoCloseable {
     return List.copyOf(observations);
   }
 
+  /** What happened on the streams, with times: for the evidence of a failed run. */
+  public synchronized List<String> events() {
+    return List.copyOf(events);
+  }
+
+  private synchronized void event(String text) {
+    events.add(String.format("%10.3f %s %s", clock.getAsLong() / 1e9, name, text));
+  }
+
   public synchronized int streams() {
     return streams;
   }
@@ -102,10 +114,17 @@ public final class AdsMonitor implements AutoCloseable {
       streams++;
     }
     Stream s = new Stream(node);
+    event("stream to " + node);
     s.requests = AggregatedDiscoveryServiceGrpc.newStub(channels.get(node)).streamAggregatedResources(s);
-    // Envoy sends its node and the versions it already holds on a new stream.
+    // Envoy resumes every subscription on a new stream with the versions it holds: a node with
+    // the same content answers nothing, so routes must be asked for here, not only after a
+    // listener response.
     s.send(DiscoveryRequest.newBuilder().setNode(envoyNode).setTypeUrl(LISTENER)
         .setVersionInfo(versions.getOrDefault(LISTENER, "")).build());
+    if (!routeNames.isEmpty()) {
+      s.send(DiscoveryRequest.newBuilder().setTypeUrl(ROUTE).addAllResourceNames(routeNames)
+          .setVersionInfo(versions.getOrDefault(ROUTE, "")).build());
+    }
   }
 
   private void reconnect() {
@@ -122,8 +141,6 @@ public final class AdsMonitor implements AutoCloseable {
   private final class Stream implements StreamObserver<DiscoveryResponse> {
     final String node;
     StreamObserver<DiscoveryRequest> requests;
-    TreeSet<String> routeNames = new TreeSet<>();
-    boolean routesRequested;
     boolean done;
 
     Stream(String node) {
@@ -144,10 +161,10 @@ public final class AdsMonitor implements AutoCloseable {
           names.addAll(routeNamesOf(any));
         }
         versions.put(LISTENER, r.getVersionInfo());
+        event("<- " + r.getControlPlane().getIdentifier() + " listeners " + r.getVersionInfo() + " routes " + names);
         send(ack(r));
-        if (!names.equals(routeNames) || !routesRequested) {
+        if (!names.equals(routeNames)) {
           routeNames = names;
-          routesRequested = true;
           send(DiscoveryRequest.newBuilder().setTypeUrl(ROUTE).addAllResourceNames(names)
               .setVersionInfo(versions.getOrDefault(ROUTE, "")).build());
         }
@@ -161,6 +178,7 @@ public final class AdsMonitor implements AutoCloseable {
               r.getVersionInfo(), counter));
         }
         versions.put(ROUTE, r.getVersionInfo());
+        event("<- " + r.getControlPlane().getIdentifier() + " routes " + r.getVersionInfo() + " /v" + counter);
         send(DiscoveryRequest.newBuilder(ack(r)).addAllResourceNames(routeNames).build());
       } else {
         send(ack(r));
@@ -175,12 +193,14 @@ public final class AdsMonitor implements AutoCloseable {
     @Override
     public synchronized void onError(Throwable t) {
       done = true;
+      event("stream to " + node + " failed: " + t);
       reconnect();
     }
 
     @Override
     public synchronized void onCompleted() {
       done = true;
+      event("stream to " + node + " completed");
       reconnect();
     }
   }
