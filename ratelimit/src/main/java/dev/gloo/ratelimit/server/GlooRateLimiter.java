@@ -4,6 +4,7 @@ import dev.gloo.api.client.ControlEndpoints;
 import dev.gloo.cluster.ConfigException;
 import dev.gloo.cluster.NodeArgs;
 import dev.gloo.ratelimit.config.ConfigStore;
+import dev.gloo.ratelimit.feed.ConfigCacheFile;
 import dev.gloo.ratelimit.feed.ControlPlaneConfigs;
 import dev.gloo.ratelimit.limiter.CoalescingCounterStore;
 import dev.gloo.ratelimit.limiter.CounterStore;
@@ -119,7 +120,8 @@ public final class GlooRateLimiter implements AutoCloseable {
       System.exit(2);
       return;
     }
-    ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints);
+    ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints,
+        settings.configCacheFile() == null ? null : new ConfigCacheFile(settings.configCacheFile()));
     GlooRateLimiter app;
     try {
       app = new GlooRateLimiter(settings, configs.store(), configs::synced, Clock.systemUTC());

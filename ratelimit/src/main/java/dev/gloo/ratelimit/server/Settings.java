@@ -31,7 +31,8 @@ public record Settings(
     int redisMaxInFlight,
     int redisBatchKeys,
     FailureMode failureMode,
-    int overLimitCacheKeys) {
+    int overLimitCacheKeys,
+    Path configCacheFile) {
 
   public enum RedisMode { SINGLE, SENTINEL, CLUSTER }
 
@@ -74,7 +75,8 @@ public record Settings(
         positive(env.getOrDefault("REDIS_MAX_IN_FLIGHT", "8"), "REDIS_MAX_IN_FLIGHT"),
         positive(env.getOrDefault("REDIS_BATCH_KEYS", "256"), "REDIS_BATCH_KEYS"),
         failureMode,
-        positive(env.getOrDefault("OVER_LIMIT_CACHE_KEYS", "100000"), "OVER_LIMIT_CACHE_KEYS"));
+        positive(env.getOrDefault("OVER_LIMIT_CACHE_KEYS", "100000"), "OVER_LIMIT_CACHE_KEYS"),
+        path(env.get("CONFIG_CACHE_FILE")));
   }
 
   public boolean redisTls() {

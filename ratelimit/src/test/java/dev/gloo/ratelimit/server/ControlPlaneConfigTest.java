@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gloo.api.client.ControlEndpoints;
 import dev.gloo.apiserver.ProcessCluster;
+import dev.gloo.ratelimit.config.EntryKey;
+import dev.gloo.ratelimit.config.Limit;
+import dev.gloo.ratelimit.config.RateLimitConfig;
+import dev.gloo.ratelimit.config.Unit;
+import dev.gloo.ratelimit.feed.ConfigCacheFile;
 import dev.gloo.ratelimit.feed.ControlPlaneConfigs;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -24,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * RateLimitConfigs from a real 3-node control cluster: a change applied with kubectl while
  * requests run takes effect, also after the node the feed was reading from died, and the last
- * config stays in force while no node answers.
+ * config stays in force while no node answers, also across a restart (the cache file).
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class ControlPlaneConfigTest {
@@ -54,7 +59,9 @@ class ControlPlaneConfigTest {
       awaitNamespace(cluster, "gloo-system");
       apply(cluster, "node1", dir, name, 1_000_000);
 
-      try (ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints(cluster, dir));
+      ConfigCacheFile cache = new ConfigCacheFile(dir.resolve("configs.json"));
+      ControlEndpoints endpoints = endpoints(cluster, dir);
+      try (ControlPlaneConfigs configs = new ControlPlaneConfigs(endpoints, cache);
           Harness harness = new Harness(configs.store(), configs::synced, TestRedis.sharedUrl(), TestRedis.sharedPassword())) {
         harness.awaitRedis();
         Load load = new Load(harness, req);
@@ -81,6 +88,13 @@ class ControlPlaneConfigTest {
           loop.join(10_000);
         }
         assertEquals(0, load.grpcErrors.get(), "no request failed: " + load.lastError.get());
+      }
+
+      // Restarted while every node is still down: the cache file puts the last config in force.
+      try (ControlPlaneConfigs restarted = new ControlPlaneConfigs(endpoints, cache)) {
+        RateLimitConfig kept = restarted.store().current().get("gloo-system." + name);
+        assertEquals(Limit.of(1, Unit.HOUR),
+            kept.descriptors().get(new EntryKey("generic_key", "counter")).limit());
       }
     }
   }
