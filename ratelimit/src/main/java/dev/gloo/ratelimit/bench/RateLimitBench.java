@@ -89,6 +89,8 @@ public final class RateLimitBench {
           oneKey.add(run(channel, 1, seconds));
           redis.add(redisBenchmark(redisUri, password, seconds, oneKey.get(round).perSecond()));
           manyKeys.add(run(channel, 10_000, seconds));
+          System.out.printf("round %d: 1 key %,.0f/s, redis-benchmark %,.0f/s, 10000 keys %,.0f/s%n", round + 1,
+              oneKey.get(round).perSecond(), redis.get(round).perSecond(), manyKeys.get(round).perSecond());
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
