@@ -37,7 +37,7 @@ public final class RedisCounterStore implements CounterStore {
   private final Runnable close;
 
   /**
-   * @param redisson the client, or null while none is connected yet
+   * @param redisson supplies the client, or null while none is connected yet
    * @param timeoutMillis the most a call may take end to end, whatever Redisson's own timeouts,
    *     so that no request waits on a Redis that stopped answering
    * @param close releases the client
