@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The conditions of an object, wherever its kind keeps them: Gateways and GatewayClasses in
- * {@code status.conditions}, routes per parent in {@code status.parents[].conditions}, the
+ * {@code status.conditions} (and a Gateway per listener), routes per parent in {@code status.parents[].conditions}, the
  * Gloo kinds as {@code status.statuses.<namespace>.state} (Accepted or Rejected, with a reason).
  */
 public final class Conditions {
@@ -29,6 +29,11 @@ public final class Conditions {
     List<Condition> out = new ArrayList<>();
     for (JsonNode c : status.path("conditions")) {
       out.add(condition("", c));
+    }
+    for (JsonNode l : status.path("listeners")) {
+      for (JsonNode c : l.path("conditions")) {
+        out.add(condition("listener " + l.path("name").asText(), c));
+      }
     }
     for (JsonNode p : status.path("parents")) {
       JsonNode ref = p.path("parentRef");
@@ -56,13 +61,15 @@ public final class Conditions {
   }
 
   /**
-   * Whether {@code type} has {@code wanted} status everywhere it is reported (on every parent of a
-   * route), and it is reported at least once.
+   * Whether {@code type} has {@code wanted} status. The object's own conditions decide when it
+   * has one of that type (a Gateway's Programmed, not its listeners'); otherwise it must hold
+   * everywhere it is reported (on every parent of a route), and be reported at least once.
    */
   public static boolean met(List<Condition> conditions, String type, String wanted) {
+    boolean own = conditions.stream().anyMatch(c -> c.scope().isEmpty() && c.type().equalsIgnoreCase(type));
     boolean seen = false;
     for (Condition c : conditions) {
-      if (c.type().equalsIgnoreCase(type)) {
+      if (c.type().equalsIgnoreCase(type) && (!own || c.scope().isEmpty())) {
         seen = true;
         if (!c.status().equalsIgnoreCase(wanted)) {
           return false;

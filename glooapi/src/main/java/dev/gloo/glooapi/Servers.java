@@ -24,7 +24,8 @@ import java.util.List;
  *       {@code ./data/kubeconfig}, else {@code ~/.kube/config})</li>
  *   <li>{@code GLOO_SERVER}</li>
  *   <li>{@code ~/.gloo/config} ({@code servers}, {@code token}, {@code caFile})</li>
- *   <li>{@code ./data/kubeconfig}, the local dev cluster</li>
+ *   <li>{@code ./data/kubeconfig}, the local dev cluster (or {@code GLOO_DEV_KUBECONFIG}, which
+ *       {@code bin/glooapi} sets to its checkout's)</li>
  * </ol>
  * The token is {@code --token}, else {@code GLOO_TOKEN}, else the chosen source's own; the CA is
  * {@code --certificate-authority}, else {@code GLOO_CA_FILE}, else the source's own (per cluster
@@ -86,6 +87,11 @@ public record Servers(List<Endpoint> endpoints, String token, String namespace, 
     Path dev = env.workingDir().resolve(DEV_KUBECONFIG);
     if (Files.exists(dev)) {
       return fromKubeconfig(dev, null);
+    }
+    // bin/glooapi names its checkout's dev cluster, so it works from any folder.
+    String checkoutDev = env.variable("GLOO_DEV_KUBECONFIG");
+    if (checkoutDev != null && Files.exists(Path.of(checkoutDev))) {
+      return fromKubeconfig(Path.of(checkoutDev), null);
     }
     throw new CliException("no server given: pass --server URL[,URL...], set GLOO_SERVER, write ~/.gloo/config,"
         + " pass --kubeconfig, or start the local cluster (bin/dev-cluster start writes ./" + DEV_KUBECONFIG + ")");

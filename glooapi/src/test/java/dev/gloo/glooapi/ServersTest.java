@@ -125,6 +125,14 @@ class ServersTest {
   }
 
   @Test
+  void theCheckoutsDevKubeconfigIsFoundFromAnyFolder() throws IOException {
+    Path kc = kubeconfig(dir.resolve("checkout/data/kubeconfig"));
+    Servers s = Servers.resolve(NONE, env(Map.of("GLOO_DEV_KUBECONFIG", kc.toString())));
+    assertEquals(3, s.endpoints().size());
+    assertEquals("kubeconfig " + kc, s.source());
+  }
+
+  @Test
   void nothingConfiguredSaysWhatToDo() throws IOException {
     CliException e = assertThrows(CliException.class, () -> Servers.resolve(NONE, env(Map.of())));
     assertTrue(e.getMessage().contains("--server") && e.getMessage().contains("GLOO_SERVER")
