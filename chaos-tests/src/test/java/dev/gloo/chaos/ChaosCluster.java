@@ -171,7 +171,9 @@ public final class ChaosCluster implements AutoCloseable {
    * not the default in a checkout others are editing). Either way the JVM gets its hosts file.
    */
   public synchronized void start(String id) throws IOException {
-    String jvmFlags = "-Xmx320m -XX:+UseSerialGC -Djdk.net.hosts.file=" + hostsFile(id);
+    // The heap of ProcessCluster's nodes. Not SerialGC: its multi-second full collections on a
+    // loaded machine cost the leader its term, which tests the machine rather than the cluster.
+    String jvmFlags = "-Xmx384m -Djdk.net.hosts.file=" + hostsFile(id);
     ProcessBuilder pb;
     if ("bin".equals(System.getProperty("chaos.launcher"))) {
       Path script = Path.of(System.getProperty("chaos.root", "..")).resolve("bin").resolve("gloo-control");

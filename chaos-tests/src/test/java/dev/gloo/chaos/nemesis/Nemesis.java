@@ -22,7 +22,7 @@ public final class Nemesis {
   private final List<Long> leaderKills = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
   private int isolations;
-  private int isolationsThatElected;
+  private int isolationsThatCut;
   private long lastHealNanos;
   private Thread thread;
   private volatile boolean stopping;
@@ -116,13 +116,13 @@ public final class Nemesis {
         partition(List.of(leader), others, "isolate " + leader);
         hold(step);
         isolations++;
-        Optional<String> elected = others.stream().map(cluster::status).flatMap(Optional::stream)
-            .map(s -> s.path("store").path("leaderId").asText("")).filter(l -> !l.isEmpty() && !l.equals(leader))
-            .findFirst();
-        if (elected.isPresent()) {
-          isolationsThatElected++;
+        // If the proxies were not in the path, the others would still follow the old leader.
+        List<String> followed = others.stream().map(cluster::status).flatMap(Optional::stream)
+            .map(s -> s.path("store").path("leaderId").asText("")).toList();
+        if (!followed.isEmpty() && !followed.contains(leader)) {
+          isolationsThatCut++;
         }
-        note("while " + leader + " was isolated the others followed " + elected.orElse("nobody"));
+        note("while " + leader + " was isolated the others followed " + followed);
         heal();
         break;
       }
@@ -232,8 +232,8 @@ public final class Nemesis {
     return isolations;
   }
 
-  public int isolationsThatElected() {
-    return isolationsThatElected;
+  public int isolationsThatCut() {
+    return isolationsThatCut;
   }
 
   public List<String> log() {
