@@ -96,4 +96,31 @@ class RedisRestartTest {
       }
     }
   }
+
+  @Test
+  void aRedisThatStopsAnsweringHoldsNoRequestBeyondTheTimeout(@TempDir Path dir) throws Exception {
+    try (TestRedis redis = TestRedis.startOwn(dir);
+        Harness harness = new Harness(redis.url(), redis.password(), "REDIS_TIMEOUT_MS=200")) {
+      harness.configs(CONFIG);
+      Load load = new Load(harness, BUSY);
+      Thread loop = new Thread(load, "load");
+      loop.start();
+      try {
+        load.await(Load::counted, "counted while Redis answers");
+        redis.pause();
+        load.slowest.set(0);
+        RateLimitResponse hung = load.await(r -> !Load.counted(r), "answered while Redis hangs");
+        assertEquals(Code.OK, hung.getOverallCode());
+        Thread.sleep(3000); // past Redisson's own 2 s timeout: connections held by hung calls
+        assertTrue(load.slowest.get() < 1000, "a hung Redis held a request " + load.slowest.get() + " ms");
+        redis.resume();
+        load.await(Load::counted, "counted again once Redis answers");
+      } finally {
+        redis.resume();
+        load.stop = true;
+        loop.join(10_000);
+      }
+      assertEquals(0, load.grpcErrors.get(), "no request failed at the gRPC level: " + load.lastError.get());
+    }
+  }
 }

@@ -122,6 +122,21 @@ public final class TestRedis implements AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the server keeps its connections open and stops answering, like a hung host. */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(String sig) throws IOException, InterruptedException {
+    if (new ProcessBuilder("kill", sig, Long.toString(process.pid())).start().waitFor() != 0) {
+      throw new AssertionError("kill " + sig + " " + process.pid() + " failed");
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     kill();
