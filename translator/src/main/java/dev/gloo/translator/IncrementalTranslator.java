@@ -6,6 +6,8 @@ import dev.gloo.translator.model.Snapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.SortedMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -118,17 +120,31 @@ public final class IncrementalTranslator {
     }
   }
 
-  private static <K, V> void changedKeys(Map<K, V> before, Map<K, V> now, Set<K> into) {
-    before.forEach((k, v) -> {
-      if (now.get(k) != v) {
-        into.add(k);
+  /**
+   * Keys whose object is not the very same in both maps (added, removed or replaced): one walk
+   * over both sorted maps side by side, no lookups, since this runs over every route each time.
+   */
+  private static <K extends Comparable<K>, V> void changedKeys(SortedMap<K, V> before, SortedMap<K, V> now, Set<K> into) {
+    Iterator<Map.Entry<K, V>> a = before.entrySet().iterator();
+    Iterator<Map.Entry<K, V>> b = now.entrySet().iterator();
+    Map.Entry<K, V> x = a.hasNext() ? a.next() : null;
+    Map.Entry<K, V> y = b.hasNext() ? b.next() : null;
+    while (x != null || y != null) {
+      int c = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
+      if (c < 0) {
+        into.add(x.getKey());
+        x = a.hasNext() ? a.next() : null;
+      } else if (c > 0) {
+        into.add(y.getKey());
+        y = b.hasNext() ? b.next() : null;
+      } else {
+        if (x.getValue() != y.getValue()) {
+          into.add(x.getKey());
+        }
+        x = a.hasNext() ? a.next() : null;
+        y = b.hasNext() ? b.next() : null;
       }
-    });
-    now.forEach((k, v) -> {
-      if (before.get(k) != v) {
-        into.add(k);
-      }
-    });
+    }
   }
 
   /** Same keys, and for each the very same object (or list of the same objects). */
