@@ -3,7 +3,6 @@ package dev.gloo.glooapi;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -20,7 +19,13 @@ public final class Printer {
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
-  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper JSON = new ObjectMapper();
+  /** kubectl's JSON layout: {@code "key": value}, two-space indents, one array item a line. */
+  private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter PRETTY =
+      new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+          .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+          .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+          .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
 
   private Printer() {}
 
@@ -34,7 +39,7 @@ public final class Printer {
 
   public static String json(JsonNode n) {
     try {
-      return JSON.writeValueAsString(n) + "\n";
+      return JSON.writer(PRETTY).writeValueAsString(n) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a JSON tree always serializes", e);
     }

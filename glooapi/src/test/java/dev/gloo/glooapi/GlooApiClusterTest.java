@@ -133,7 +133,10 @@ class GlooApiClusterTest {
   static Cli.Result cliWithStdin(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
     all.addAll(List.of(args));
-    return Cli.run(Map.of(), tmp, tmp, stdin, all.toArray(String[]::new));
+    Cli.Result r = Cli.run(Map.of(), tmp, tmp, stdin, all.toArray(String[]::new));
+    // A transcript in the test's output file, to read what users see.
+    System.out.println("$ glooapi " + String.join(" ", args) + "\n" + r.out() + r.err() + "(exit " + r.code() + ")\n");
+    return r;
   }
 
   static Cli.Result ok(String... args) {

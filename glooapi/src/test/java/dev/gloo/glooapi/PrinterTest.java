@@ -20,6 +20,13 @@ class PrinterTest {
   }
 
   @Test
+  void jsonIsLaidOutLikeKubectls() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals("{\n  \"a\": [\n    1,\n    {\n      \"b\": []\n    }\n  ],\n  \"c\": {}\n}\n",
+        Printer.json(m.readTree("{\"a\":[1,{\"b\":[]}],\"c\":{}}")));
+  }
+
+  @Test
   void cellsShowNoneForMissingValuesAndJoinLists() throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
     assertEquals("<none>", Printer.cell(m.readTree("null")));
