@@ -107,7 +107,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public void awaitReady(String id) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (System.nanoTime() < deadline) {
       if (!processes.get(id).isAlive()) {
         throw new AssertionError(id + " exited: " + log(id));
