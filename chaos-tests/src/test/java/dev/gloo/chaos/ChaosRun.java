@@ -58,6 +58,7 @@ public final class ChaosRun {
     History history = null;
     List<String> anomalies = new ArrayList<>();
     List<AdsMonitor> monitors = new ArrayList<>();
+    List<AutoCloseable> clients = new ArrayList<>(); // stopped before the cluster, also on failure
     StringBuilder summary = new StringBuilder();
     try (ChaosCluster cluster = new ChaosCluster(work, c.nodes())) {
       try {
@@ -79,7 +80,9 @@ public final class ChaosRun {
         RegisterWorkload workload = new RegisterWorkload(api, history, ids, keys, c.clients(), c.seed());
         long start = history.now();
         workload.start();
+        clients.add(workload::stop);
         writer.start();
+        clients.add(writer::stop);
         Nemesis nemesis = new Nemesis(cluster, history, schedule);
         nemesis.start();
         nemesis.await(Duration.ofMinutes(20));
@@ -126,6 +129,9 @@ public final class ChaosRun {
         anomalies.add("the run did not complete: " + t);
         throw t;
       } finally {
+        for (AutoCloseable client : clients) {
+          client.close(); // idempotent: a stopped workload stops at once
+        }
         monitors.forEach(AdsMonitor::close);
         if (summary.length() > 0) {
           System.out.println(summary);
