@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * How available writes were: the longest window in which no write succeeded, and for each
- * leader kill the time until the next acknowledged write.
+ * leader kill the time until the first acknowledged write invoked after it.
  *
  * @param longestGapNanos the longest window between acknowledged writes (or the run's edges)
  * @param gapFromNanos where that window starts
@@ -37,7 +37,10 @@ public record Availability(long longestGapNanos, long gapFromNanos, List<Optiona
     }
     List<Optional<Long>> recoveries = new ArrayList<>();
     for (long kill : leaderKills) {
-      recoveries.add(acks.stream().filter(t -> t > kill).findFirst().map(t -> t - kill));
+      // Only writes invoked after the kill: one in flight may have committed before it.
+      recoveries.add(history.stream()
+          .filter(o -> o.kind().writes() && o.outcome() == Op.Outcome.OK && o.invokeNanos() > kill)
+          .map(Op::completeNanos).min(Long::compare).map(t -> t - kill));
     }
     return new Availability(longest, from, recoveries);
   }

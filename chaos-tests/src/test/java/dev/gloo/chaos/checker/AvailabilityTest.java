@@ -19,6 +19,8 @@ class AvailabilityTest {
     List<Op> h = List.of(op(Kind.CREATE, Outcome.OK, 10), op(Kind.READ, Outcome.OK, 30),
         op(Kind.CAS, Outcome.FAIL, 40), op(Kind.CAS, Outcome.OK, 70), op(Kind.DELETE, Outcome.OK, 80));
     Availability a = Availability.of(h, 0, 100, List.of(15L, 90L));
+    // The write acknowledged at 10 was in flight (invoked at 9) when the leader died at 9: not a recovery.
+    assertEquals(List.of(Optional.of(61L)), Availability.of(h, 0, 100, List.of(9L)).recoveries());
     assertEquals(60, a.longestGapNanos()); // reads and refused writes do not count
     assertEquals(10, a.gapFromNanos());
     assertEquals(List.of(Optional.of(55L), Optional.empty()), a.recoveries());
