@@ -70,7 +70,7 @@ class KubectlTest {
       cluster.addSetting("WATCH_BOOKMARK_SECONDS=1");
       cluster.startAll();
       var status = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(cluster.admin("node1", "/status").body());
+          .readTree(cluster.admin("node1", "/status").body()).get("store");
       leader = status.get("leaderId").asText();
       followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
       awaitBootstrap();

@@ -64,6 +64,6 @@ class NodeProcessTest {
   private JsonNode status(ProcessCluster c, String id) throws Exception {
     var r = c.admin(id, "/status");
     assertEquals(200, r.statusCode(), r.body());
-    return json.readTree(r.body());
+    return json.readTree(r.body()).get("store");
   }
 }
