@@ -146,6 +146,9 @@ class ControllerProcessTest {
       s1.request(rds, fromNode1.getVersionInfo(), fromNode1.getNonce());
     }
     cluster.kill("node1");
+    // Like an Envoy that retries until a node answers: node2 serves once it has caught up with
+    // the new leader (a new stream before that ends with UNAVAILABLE, tested in xds).
+    cluster.awaitReady("node2");
     try (AdsStream s2 = new AdsStream("node2")) {
       s2.request(rds, fromNode1.getVersionInfo(), "");
       assertEquals(null, s2.poll(3), "same content on node2: nothing is sent");
