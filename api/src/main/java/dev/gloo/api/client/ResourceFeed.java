@@ -13,12 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
@@ -29,7 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -402,29 +396,16 @@ public final class ResourceFeed implements AutoCloseable {
    * node when each node generated its own CA.
    */
   public static SSLContext sslContext(Path caFile) {
-    try {
-      if (caFile == null) {
+    if (caFile == null) {
+      try {
         return SSLContext.getDefault();
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
       }
-      Collection<? extends Certificate> certs;
-      try (InputStream in = Files.newInputStream(caFile)) {
-        certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      }
-      if (certs.isEmpty()) {
-        throw new IllegalArgumentException("no certificate in " + caFile);
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        trust.setCertificateEntry("ca-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (IOException | GeneralSecurityException e) {
+    }
+    try {
+      return PemTrust.sslContext(Files.readAllBytes(caFile));
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot load CA certificates from " + caFile + ": " + e.getMessage(), e);
     }
   }
