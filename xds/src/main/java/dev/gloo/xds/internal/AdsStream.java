@@ -69,6 +69,23 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
 
   protected abstract String kind();
 
+  /**
+   * The type a request asks for. A request without a type URL ends the stream; a type this
+   * server does not serve gives null and is ignored: per xDS, the client's subscription then
+   * times out on its side, which is what Envoy expects from a server without that type.
+   */
+  protected final ResourceType requestedType(String typeUrl) {
+    if (typeUrl.isEmpty()) {
+      end(Status.INVALID_ARGUMENT.withDescription("type_url is required on an ADS stream"));
+      return null;
+    }
+    ResourceType type = ResourceType.fromTypeUrl(typeUrl).orElse(null);
+    if (type == null) {
+      LOG.debug("xDS {} stream {}: ignoring unknown type {}", kind(), id, typeUrl);
+    }
+    return type;
+  }
+
   @Override
   public final void onNext(Q request) {
     serial.execute(

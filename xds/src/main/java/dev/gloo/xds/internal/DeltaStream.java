@@ -72,13 +72,8 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
   @Override
   protected void handle(DeltaDiscoveryRequest request) {
     String typeUrl = request.getTypeUrl();
-    if (typeUrl.isEmpty()) {
-      end(Status.INVALID_ARGUMENT.withDescription("type_url is required on an ADS stream"));
-      return;
-    }
-    ResourceType type = ResourceType.fromTypeUrl(typeUrl).orElse(null);
+    ResourceType type = requestedType(typeUrl);
     if (type == null) {
-      LOG.debug("xDS delta stream {}: ignoring unknown type {}", id, typeUrl);
       return;
     }
     if (!namesAcceptable(request.getResourceNamesSubscribeList())

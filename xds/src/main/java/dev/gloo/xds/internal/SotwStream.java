@@ -70,15 +70,8 @@ public final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryRespo
   @Override
   protected void handle(DiscoveryRequest request) {
     String typeUrl = request.getTypeUrl();
-    if (typeUrl.isEmpty()) {
-      end(Status.INVALID_ARGUMENT.withDescription("type_url is required on an ADS stream"));
-      return;
-    }
-    ResourceType type = ResourceType.fromTypeUrl(typeUrl).orElse(null);
+    ResourceType type = requestedType(typeUrl);
     if (type == null) {
-      // Per xDS, a server ignores types it does not serve; the client's subscription then
-      // times out on its side, which is what Envoy expects from a server without that type.
-      LOG.debug("xDS sotw stream {}: ignoring unknown type {}", id, typeUrl);
       return;
     }
     if (!namesAcceptable(request.getResourceNamesList())) {
