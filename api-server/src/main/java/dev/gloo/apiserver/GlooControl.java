@@ -25,7 +25,7 @@ public final class GlooControl {
     NodeSettings node;
     ApiSettings api;
     dev.gloo.apiserver.controller.ControllerSettings controller;
-    Optional<dev.gloo.apiserver.controller.ClusterJoin> join;
+    Optional<dev.gloo.apiserver.ops.ClusterJoin> join;
     Path keystore;
     Optional<Path> clientTrustStore;
     String token;
@@ -34,7 +34,7 @@ public final class GlooControl {
       node = NodeSettings.from(env);
       api = ApiSettings.from(env, node.store().dataDir());
       controller = dev.gloo.apiserver.controller.ControllerSettings.from(env);
-      join = dev.gloo.apiserver.controller.ClusterJoin.from(env);
+      join = dev.gloo.apiserver.ops.ClusterJoin.from(env);
       Files.createDirectories(node.store().dataDir());
       keystore = ServerTls.keystore(api, node.store().dataDir());
       clientTrustStore = api.clientCaFile().isPresent()

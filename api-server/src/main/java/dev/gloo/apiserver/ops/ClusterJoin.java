@@ -1,4 +1,4 @@
-package dev.gloo.apiserver.controller;
+package dev.gloo.apiserver.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

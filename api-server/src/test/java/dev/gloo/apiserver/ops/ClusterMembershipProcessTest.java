@@ -1,4 +1,4 @@
-package dev.gloo.apiserver.controller;
+package dev.gloo.apiserver.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
