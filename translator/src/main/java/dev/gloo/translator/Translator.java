@@ -73,7 +73,6 @@ public final class Translator {
     Map<NsName, List<GatewayTranslator.Attachment>> attachments = attachments(snapshot);
     ReferenceGrants grants = new ReferenceGrants(snapshot);
     Policies policies = new Policies(snapshot);
-    SortedMap<ObjectRef, List<String>> policyProblems = new TreeMap<>();
     Map<NsName, SortedMap<Integer, ObjectNode>> routeParents = new TreeMap<>();
     Map<NsName, GatewayOutput> outputs = new TreeMap<>();
     for (Map.Entry<NsName, Gateway> e : snapshot.gateways.entrySet()) {
@@ -87,10 +86,6 @@ public final class Translator {
             policies, plugins, problems).translate(attachments.getOrDefault(e.getKey(), List.of())), problems);
       }
       outputs.put(e.getKey(), output);
-      output.problems().forEach((policy, list) -> {
-        List<String> all = policyProblems.computeIfAbsent(policy, k -> new ArrayList<>());
-        list.stream().filter(m -> !all.contains(m)).forEach(all::add);
-      });
       GatewayTranslator.Output out = output.out();
       gateways.put(e.getKey(), out.resources());
       statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.GATEWAY, e.getKey()), out.gatewayStatus());
@@ -103,8 +98,18 @@ public final class Translator {
       parents.values().forEach(list::add);
       statuses.put(ref(Kinds.GATEWAY_GROUP, Kinds.HTTP_ROUTE, route), status);
     });
-    policyStatuses(snapshot, policyProblems, statuses);
+    policyStatuses(snapshot, policyProblems(outputs), statuses);
     return new Translation(new TranslationResult(snapshot.revision, gateways, statuses), outputs);
+  }
+
+  /** The problems every Gateway's translation found, by policy, each message once, in Gateway order. */
+  private static SortedMap<ObjectRef, List<String>> policyProblems(Map<NsName, GatewayOutput> outputs) {
+    SortedMap<ObjectRef, List<String>> problems = new TreeMap<>();
+    outputs.values().forEach(output -> output.problems().forEach((policy, list) -> {
+      List<String> all = problems.computeIfAbsent(policy, k -> new ArrayList<>());
+      list.stream().filter(m -> !all.contains(m)).forEach(all::add);
+    }));
+    return problems;
   }
 
   /**
@@ -169,12 +174,7 @@ public final class Translator {
         statuses.put(routeRef, status);
       }
     }
-    SortedMap<ObjectRef, List<String>> policyProblems = new TreeMap<>();
-    outputs.values().forEach(output -> output.problems().forEach((policy, list) -> {
-      List<String> all = policyProblems.computeIfAbsent(policy, k -> new ArrayList<>());
-      list.stream().filter(m -> !all.contains(m)).forEach(all::add);
-    }));
-    policyStatuses(snapshot, policyProblems, statuses);
+    policyStatuses(snapshot, policyProblems(outputs), statuses);
     return new Translation(new TranslationResult(snapshot.revision, gateways, statuses), outputs);
   }
 
