@@ -211,6 +211,13 @@ class KubectlTest {
   void aWatchOnAFollowerSeesAWriteMadeOnTheLeader() throws Exception {
     ok(leader, "create", "namespace", "watched");
     ok(leader, "apply", "-f", manifest("watched").toString());
+    // The controller writes the Upstream's status once; wait for it, so the only change the
+    // watch sees after the list is the label written below.
+    long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!ok(leader, "get", "upstream", "httpbin", "-n", "watched", "-o",
+        "jsonpath={.status.statuses.watched.state}").contains("Accepted") && System.nanoTime() < settle) {
+      Thread.sleep(200);
+    }
     Path out = tmp.resolve("watch.out");
     Process watch = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(), "--context",
         followers.get(1), "get", "upstreams", "-n", "watched", "-w", "-o", "name")
