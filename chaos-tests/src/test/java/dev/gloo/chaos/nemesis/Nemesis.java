@@ -116,10 +116,11 @@ public final class Nemesis {
         partition(List.of(leader), others, "isolate " + leader);
         hold(step);
         isolations++;
-        // If the proxies were not in the path, the others would still follow the old leader.
+        // If the proxies were not in the path, every other node would still follow the old
+        // leader; one that has left it (electing, or following another) shows the cut.
         List<String> followed = others.stream().map(cluster::status).flatMap(Optional::stream)
             .map(s -> s.path("store").path("leaderId").asText("")).toList();
-        if (!followed.isEmpty() && !followed.contains(leader)) {
+        if (followed.stream().anyMatch(l -> !l.equals(leader))) {
           isolationsThatCut++;
         }
         note("while " + leader + " was isolated the others followed " + followed);
