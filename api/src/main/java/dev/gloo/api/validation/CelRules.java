@@ -14,6 +14,7 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,16 +46,21 @@ public final class CelRules {
   /** Problems found in {@code object}; {@code old} is the stored object on update, else null. */
   public List<FieldError> validate(JsonNode schema, JsonNode object, JsonNode old) {
     List<FieldError> out = new ArrayList<>();
-    walk(schema, object, old, "", out);
+    walk(schema, object, old, "", out, new IdentityHashMap<>());
     return out;
   }
 
-  private void walk(JsonNode schema, JsonNode value, JsonNode old, String path, List<FieldError> out) {
+  /**
+   * @param converted the CEL form of subtrees already converted in this call: several rules on
+   *     one node (and rules on its ancestors' children) share one conversion
+   */
+  private void walk(JsonNode schema, JsonNode value, JsonNode old, String path, List<FieldError> out,
+      Map<JsonNode, Object> converted) {
     if (schema == null || !schema.isObject() || value == null || value.isMissingNode() || value.isNull()) {
       return;
     }
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
-      check(rule, value, old, path, out);
+      check(rule, value, old, path, out, converted);
     }
     if (value.isObject()) {
       JsonNode props = schema.path("properties");
@@ -66,7 +72,7 @@ public final class CelRules {
             : additional.isObject() ? additional : null;
         if (childSchema != null && !(path.isEmpty() && f.getKey().equals("metadata"))) {
           JsonNode childOld = old == null ? null : old.get(f.getKey());
-          walk(childSchema, f.getValue(), childOld, FieldPath.child(path, f.getKey()), out);
+          walk(childSchema, f.getValue(), childOld, FieldPath.child(path, f.getKey()), out, converted);
         }
       }
     } else if (value.isArray() && schema.has("items")) {
@@ -74,7 +80,7 @@ public final class CelRules {
       // items have no oldSelf (as in Kubernetes).
       for (int i = 0; i < value.size(); i++) {
         JsonNode oldItem = correlate(schema, value.get(i), old);
-        walk(schema.get("items"), value.get(i), oldItem, FieldPath.index(path, i), out);
+        walk(schema.get("items"), value.get(i), oldItem, FieldPath.index(path, i), out, converted);
       }
     }
   }
@@ -96,7 +102,8 @@ public final class CelRules {
     return null;
   }
 
-  private void check(JsonNode rule, JsonNode value, JsonNode old, String path, List<FieldError> out) {
+  private void check(JsonNode rule, JsonNode value, JsonNode old, String path, List<FieldError> out,
+      Map<JsonNode, Object> converted) {
     String text = rule.path("rule").asText();
     Compiled c = programs.computeIfAbsent(text, this::compile);
     String at = rule.hasNonNull("fieldPath") ? path + rule.get("fieldPath").asText() : path;
@@ -110,9 +117,9 @@ public final class CelRules {
       return;
     }
     Map<String, Object> vars = new HashMap<>();
-    vars.put("self", toCel(value));
+    vars.put("self", converted.computeIfAbsent(value, CelRules::toCel));
     if (c.usesOldSelf()) {
-      vars.put("oldSelf", toCel(old));
+      vars.put("oldSelf", converted.computeIfAbsent(old, CelRules::toCel));
     }
     String failure;
     try {
