@@ -40,6 +40,15 @@ public final class Controller implements AutoCloseable {
   static final String PREFIX = "/registry/";
   /** Collect a burst of changes for this long before translating. */
   private static final long COALESCE_MILLIS = 10;
+  /**
+   * Under a stream of changes, rest this many times as long as the last translation took before
+   * the next one: a translation costs about the same for one change as for a thousand (it
+   * rebuilds every Gateway a change reaches), so a steady write load gets fewer, larger
+   * batches and the controller keeps to about 1/(1 + factor) of a core. A change after a quiet
+   * spell still waits only {@link #COALESCE_MILLIS}.
+   */
+  private static final long REST_FACTOR = 3;
+  private static final long MAX_REST_MILLIS = 2_000;
 
   private final Store store;
   private final IncrementalTranslator translator;
@@ -56,6 +65,9 @@ public final class Controller implements AutoCloseable {
   private final Map<String, Cached> objects = new TreeMap<>();
   private long revision;
   private boolean scheduled;
+  /** When the last translation ended and how long it took (nanoTime); loop thread and lock. */
+  private long lastEnd;
+  private long lastDuration;
   private Watch watch;
   private volatile boolean closed;
   private volatile TranslationResult latest;
@@ -161,16 +173,25 @@ public final class Controller implements AutoCloseable {
   }
 
   private void schedule() {
+    long delayMillis;
     synchronized (lock) {
       if (scheduled || closed) {
         return;
       }
       scheduled = true;
+      delayMillis = delayMillis(System.nanoTime(), lastEnd, lastDuration);
     }
-    loop.schedule(this::translate, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+    loop.schedule(this::translate, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** How long a change seen at {@code now} waits: the coalescing window, or the rest still due. */
+  static long delayMillis(long now, long lastEnd, long lastDuration) {
+    long restUntil = lastEnd + Math.min(REST_FACTOR * lastDuration, TimeUnit.MILLISECONDS.toNanos(MAX_REST_MILLIS));
+    return Math.max(COALESCE_MILLIS, TimeUnit.NANOSECONDS.toMillis(restUntil - now));
   }
 
   private void translate() {
+    long start = System.nanoTime();
     Snapshot snapshot;
     try {
       synchronized (lock) {
@@ -184,7 +205,6 @@ public final class Controller implements AutoCloseable {
       return;
     }
     try {
-      long start = System.nanoTime();
       TranslationResult result = translator.translate(snapshot);
       LOG.debug("translated revision {} in {} ms ({} Gateways translated again)", snapshot.revision,
           (System.nanoTime() - start) / 1_000_000, translator.lastTranslatedGateways());
@@ -192,6 +212,12 @@ public final class Controller implements AutoCloseable {
       sink.accept(result);
     } catch (RuntimeException | LinkageError e) {
       LOG.error("translation of revision {} failed", snapshot.revision, e);
+    } finally {
+      long end = System.nanoTime();
+      synchronized (lock) {
+        lastEnd = end;
+        lastDuration = end - start;
+      }
     }
   }
 
