@@ -16,8 +16,14 @@ import dev.gloo.translator.model.ObjectRef;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +46,22 @@ public final class StatusWriter {
   private final BooleanSupplier leader;
   private final Clock clock;
   private final String controllerName;
+  /** Statuses written in one transaction at most. */
+  private static final int BATCH = 64;
+  /** Batches in flight at once. */
+  private final ExecutorService writers = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "status-write");
+    t.setDaemon(true);
+    return t;
+  });
+  /**
+   * What the last pass found in place, per object: its revision then and the translator's
+   * judgement of it. The same judgement of the same revision needs no second look, so a pass
+   * costs little for the objects that did not change. Only the status-writer thread uses it.
+   */
+  private Map<ObjectRef, Settled> settled = Map.of();
+
+  private record Settled(long modRevision, ObjectNode judged) {}
 
   public StatusWriter(ObjectService objects, CrdCatalog catalog, BooleanSupplier leader, Clock clock,
       String controllerName) {
@@ -62,11 +84,14 @@ public final class StatusWriter {
    */
   public int write(TranslationResult result, Supplier<Map<String, Controller.Cached>> stored) {
     if (!leader.getAsBoolean()) {
+      settled = Map.of(); // a later term starts from what is stored then
       return 0;
     }
     Map<String, Controller.Cached> current = stored.get();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-    int written = 0;
+    Map<ObjectRef, Settled> next = new HashMap<>();
+    List<CompletableFuture<Integer>> writes = new ArrayList<>();
+    List<ObjectService.StatusUpdate> batch = new ArrayList<>();
     for (Map.Entry<ObjectRef, ObjectNode> e : result.statuses().entrySet()) {
       ObjectRef ref = e.getKey();
       ResourceType t = types.get(ref.group() + "/" + ref.kind());
@@ -78,29 +103,74 @@ public final class StatusWriter {
         // Gone, or changed since this translation: the next translation judges it.
         continue;
       }
+      Settled before = settled.get(ref);
+      if (before != null && before.modRevision() == cached.modRevision() && before.judged().equals(e.getValue())) {
+        next.put(ref, before); // the same judgement of the same object: still in place
+        continue;
+      }
       JsonNode old = cached.object().path("status");
       // Through bytes and back, so that numbers compare as stored (an int, not a long).
       ObjectNode desired = normalize(merge(ref, old, e.getValue(), now));
       if (desired.equals(old)) {
+        next.put(ref, new Settled(cached.modRevision(), e.getValue()));
         continue;
       }
       ObjectNode body = cached.object().deepCopy();
       body.set("status", desired);
       ((ObjectNode) body.path("metadata")).put("resourceVersion", Long.toString(cached.modRevision()));
+      batch.add(new ObjectService.StatusUpdate(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name(), body));
+      if (batch.size() == BATCH) {
+        List<ObjectService.StatusUpdate> full = batch;
+        writes.add(CompletableFuture.supplyAsync(() -> write(full), writers));
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) {
+      List<ObjectService.StatusUpdate> last = batch;
+      writes.add(CompletableFuture.supplyAsync(() -> write(last), writers));
+    }
+    settled = next;
+    int written = 0;
+    for (CompletableFuture<Integer> w : writes) {
+      written += w.join();
+    }
+    LOG.debug("{} statuses written (translation at revision {})", written, result.revision());
+    return written;
+  }
+
+  /**
+   * A batch of status writes: one store transaction when every object is still at the version
+   * judged (the usual case: a burst of new objects costs one Raft entry, not one each), else one
+   * write per object, so that a single changed object does not hold back the others.
+   */
+  private int write(List<ObjectService.StatusUpdate> batch) {
+    if (!leader.getAsBoolean()) {
+      return 0;
+    }
+    try {
+      if (objects.updateStatuses(batch)) {
+        return batch.size();
+      }
+    } catch (ApiException ex) {
+      LOG.debug("statuses not written together ({}); writing them one by one", ex.getMessage());
+    } catch (StoreException ex) {
+      LOG.info("statuses not written: {}", ex.toString());
+      return 0;
+    }
+    int written = 0;
+    for (ObjectService.StatusUpdate u : batch) {
+      if (!leader.getAsBoolean()) {
+        break;
+      }
       try {
-        objects.update(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name(), body, true,
-            ObjectService.WriteOptions.DEFAULT);
+        objects.update(u.type(), u.namespace(), u.name(), u.body(), true, ObjectService.WriteOptions.DEFAULT);
         written++;
-        LOG.debug("status of {} written (translation at revision {})", ref, result.revision());
       } catch (ApiException ex) {
         // A conflict means a newer object: the next translation judges it again.
-        LOG.debug("status of {} not written: {}", ref, ex.getMessage());
+        LOG.debug("status of {}/{} not written: {}", u.namespace(), u.name(), ex.getMessage());
       } catch (StoreException ex) {
-        LOG.info("status of {} not written: {}", ref, ex.toString());
-        return written;
-      }
-      if (!leader.getAsBoolean()) {
-        return written;
+        LOG.info("status of {}/{} not written: {}", u.namespace(), u.name(), ex.toString());
+        break;
       }
     }
     return written;

@@ -279,6 +279,25 @@ public final class ObjectService {
 
   private Written replace(ResourceType t, String ns, String name, KeyValue current, ObjectNode obj,
       boolean statusOnly, WriteOptions opts) {
+    Replacement r = replacement(t, name, current, obj, statusOnly, opts);
+    if (!r.changed()) {
+      return new Written(r.object(), r.warnings(), false); // no write, same resourceVersion
+    }
+    if (opts.dryRun()) {
+      return new Written(withVersion(r.object(), current.modRevision()), r.warnings(), false);
+    }
+    TxnResult written = write(Txn.compareAndSwap(ObjectKeys.key(t, ns, name), current.modRevision(), encode(r.object())));
+    if (!written.succeeded()) {
+      throw ApiException.conflict(t, name);
+    }
+    return new Written(withVersion(r.object(), written.revision()), r.warnings(), false);
+  }
+
+  /** What replacing {@code current} with {@code obj} stores: the object, and whether it differs. */
+  private record Replacement(ObjectNode object, List<String> warnings, boolean changed) {}
+
+  private Replacement replacement(ResourceType t, String name, KeyValue current, ObjectNode obj,
+      boolean statusOnly, WriteOptions opts) {
     ObjectNode old = decode(t, current);
     ObjectNode next;
     if (statusOnly) {
@@ -325,16 +344,39 @@ public final class ObjectService {
       }
     }
     if (next.equals(oldBare)) {
-      return new Written(old, warnings, false); // nothing changed: no write, same resourceVersion
+      return new Replacement(old, warnings, false);
     }
-    if (opts.dryRun()) {
-      return new Written(withVersion(next, current.modRevision()), warnings, false);
+    return new Replacement(next, warnings, true);
+  }
+
+  /** A status for an object, whose body carries the resourceVersion the status was judged on. */
+  public record StatusUpdate(ResourceType type, String namespace, String name, ObjectNode body) {}
+
+  /**
+   * Stores several statuses in one store transaction, each conditional on its object's
+   * resourceVersion: all are written or none. Returns false when any object is no longer at the
+   * version its update names (nothing is written then; the caller may write them one by one).
+   * Statuses equal to the stored ones are left out.
+   */
+  public boolean updateStatuses(List<StatusUpdate> updates) {
+    Txn.Builder txn = Txn.builder();
+    boolean any = false;
+    for (StatusUpdate u : updates) {
+      String key = ObjectKeys.key(u.type(), u.namespace(), u.name());
+      String rv = metadata(u.body()).path("resourceVersion").asText("");
+      Optional<KeyValue> current = read(key, true);
+      if (current.isEmpty() || !rv.equals(Long.toString(current.get().modRevision()))) {
+        return false;
+      }
+      ObjectNode obj = u.body().deepCopy();
+      checkTypeMeta(u.type(), obj);
+      Replacement r = replacement(u.type(), u.name(), current.get(), obj, true, WriteOptions.DEFAULT);
+      if (r.changed()) {
+        txn.ifModRevision(key, current.get().modRevision()).put(key, encode(r.object()));
+        any = true;
+      }
     }
-    TxnResult r = write(Txn.compareAndSwap(ObjectKeys.key(t, ns, name), current.modRevision(), encode(next)));
-    if (!r.succeeded()) {
-      throw ApiException.conflict(t, name);
-    }
-    return new Written(withVersion(next, r.revision()), warnings, false);
+    return !any || write(txn.build()).succeeded();
   }
 
   /**
