@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -117,6 +118,42 @@ class ObjectServiceTest {
     main.remove("status");
     ObjectNode afterMain = objects.update(GATEWAY, "default", "gw", main, false, STRICT).object();
     assertEquals("10.0.0.1", afterMain.at("/status/addresses/0/value").asText());
+  }
+
+  @Test
+  void statusesWrittenTogetherLandInOneRevisionOrNotAtAll() throws Exception {
+    ObjectNode a = objects.create(ROUTE, "default", route("batch-a", "a.example.com"), STRICT).object();
+    ObjectNode b = objects.create(ROUTE, "default", route("batch-b", "b.example.com"), STRICT).object();
+    ObjectNode bStatus = withParentStatus(b, "Accepted");
+    ObjectNode aAccepted = withParentStatus(a, "Accepted");
+    assertTrue(objects.updateStatuses(List.of(
+        new ObjectService.StatusUpdate(ROUTE, "default", "batch-a", aAccepted),
+        new ObjectService.StatusUpdate(ROUTE, "default", "batch-b", bStatus))));
+    ObjectNode aNow = objects.get(ROUTE, "default", "batch-a", false);
+    ObjectNode bNow = objects.get(ROUTE, "default", "batch-b", false);
+    assertEquals("Accepted", aNow.at("/status/parents/0/conditions/0/type").asText());
+    assertEquals("Accepted", bNow.at("/status/parents/0/conditions/0/type").asText());
+    assertEquals(aNow.at("/metadata/resourceVersion"), bNow.at("/metadata/resourceVersion"), "one transaction");
+    assertEquals(1, aNow.at("/metadata/generation").asInt(), "a status write keeps the generation");
+
+    // b judged on its old version: nothing of the batch is written, a included.
+    long before = store.revision();
+    assertFalse(objects.updateStatuses(List.of(
+        new ObjectService.StatusUpdate(ROUTE, "default", "batch-a", withParentStatus(aNow, "ResolvedRefs")),
+        new ObjectService.StatusUpdate(ROUTE, "default", "batch-b", withParentStatus(b, "ResolvedRefs")))));
+    assertEquals(before, store.revision());
+    assertEquals("Accepted", objects.get(ROUTE, "default", "batch-a", false)
+        .at("/status/parents/0/conditions/0/type").asText());
+  }
+
+  private static ObjectNode withParentStatus(ObjectNode route, String condition) {
+    ObjectNode copy = route.deepCopy();
+    ObjectNode parent = copy.putObject("status").putArray("parents").addObject();
+    parent.put("controllerName", "solo.io/gloo-gateway");
+    parent.putObject("parentRef").put("name", "gw");
+    parent.putArray("conditions").addObject().put("type", condition).put("status", "True")
+        .put("reason", condition).put("message", "").put("lastTransitionTime", "2026-01-01T00:00:00Z");
+    return copy;
   }
 
   @Test
