@@ -59,6 +59,12 @@ public final class CelRules {
     if (schema == null || !schema.isObject() || value == null || value.isMissingNode() || value.isNull()) {
       return;
     }
+    if (value.equals(old)) {
+      // Ratcheting, as kube-apiserver does on update: a part left as stored is not judged
+      // again, so a rule added later does not lock an object, and an unchanged spec (a status
+      // write, a re-apply) costs no rule evaluation.
+      return;
+    }
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
       check(rule, value, old, path, out, converted);
     }

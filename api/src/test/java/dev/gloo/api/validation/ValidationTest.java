@@ -1,6 +1,7 @@
 package dev.gloo.api.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,12 @@ class ValidationTest {
     ResourceType t = CATALOG.byKind("gateway.networking.k8s.io", "v1", kind).orElseThrow();
     SchemaDefaults.apply(t.schema().orElseThrow(), obj);
     List<FieldError> errors = new ArrayList<>(schemas.validate(t, obj));
-    errors.addAll(cel.validate(t.schema().orElseThrow(), obj, oldYaml == null ? null : YAML.readTree(oldYaml)));
+    JsonNode old = null;
+    if (oldYaml != null) { // as stored: defaulted when it was written
+      old = YAML.readTree(oldYaml);
+      SchemaDefaults.apply(t.schema().orElseThrow(), old);
+    }
+    errors.addAll(cel.validate(t.schema().orElseThrow(), obj, old));
     return errors;
   }
 
@@ -96,6 +102,17 @@ class ValidationTest {
     assertTrue(errors.stream().anyMatch(e -> e.field().equals("spec.rules[0].filters")
         && e.message().endsWith("May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both")),
         errors.toString());
+  }
+
+  @Test
+  void anUnchangedPartIsNotJudgedAgainOnUpdateButAChangedOneIs() throws Exception {
+    String both = ROUTE.replace("FILTERS", "[{type: RequestRedirect, requestRedirect: {statusCode: 301}},"
+        + " {type: URLRewrite, urlRewrite: {hostname: example.com}}]");
+    assertFalse(validate("HTTPRoute", both, null).isEmpty(), "refused on create");
+    String relabeled = both.replace("metadata: {", "metadata: {labels: {team: a}, ");
+    assertEquals(List.of(), validate("HTTPRoute", relabeled, both), "stored so, left so");
+    String otherHost = both.replace("hostname: example.com", "hostname: other.example.com");
+    assertFalse(validate("HTTPRoute", otherHost, both).isEmpty(), "changed, so judged");
   }
 
   @Test
