@@ -11,16 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gloo.api.crd.CrdCatalog;
 import dev.gloo.api.crd.ResourceType;
-import dev.gloo.store.raft.NodeConfig;
+import dev.gloo.apiserver.SingleNodeStore;
 import dev.gloo.store.raft.RaftStoreNode;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,13 +42,7 @@ class ObjectServiceTest {
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    store = RaftStoreNode.start(new NodeConfig("n1", "127.0.0.1", port, dir, UUID.randomUUID().toString(),
-        Map.of("n1", "127.0.0.1:" + port), NodeConfig.Tuning.defaults()));
-    store.awaitReady(Duration.ofSeconds(30));
+    store = SingleNodeStore.start(dir);
     objects = new ObjectService(store, CATALOG, JSON, Clock.systemUTC());
     objects.create(NS, null, json("{\"metadata\":{\"name\":\"default\"}}"), STRICT);
   }
