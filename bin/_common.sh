@@ -3,17 +3,23 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DIST_JAR_GLOB="$ROOT/api-server/target/api-server-*.jar"
 DIST_LIB="$ROOT/api-server/target/lib"
 
-# Builds the distribution when it is missing or older than any source or pom.
+# Builds the distribution when it is missing or older than any main source or pom. The stamp
+# is touched after each build here (the node's jar keeps its old time when only another module
+# changed); without one (a Maven build made the jar) the jar's own time counts.
+DIST_STAMP="$ROOT/api-server/target/dist.stamp"
 ensure_built() {
-  local jar
+  local jar ref
   jar=$(ls $DIST_JAR_GLOB 2>/dev/null | grep -v -- -tests.jar | head -n 1 || true)
   if [[ -n "$jar" && -d "$DIST_LIB" ]]; then
-    if [[ -z $(find "$ROOT" -path "$ROOT/data" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/resources/*' \) -newer "$jar" -print -quit) ]]; then
+    ref="$DIST_STAMP"
+    [[ -f "$ref" ]] || ref="$jar"
+    if [[ -z $(find "$ROOT" -path "$ROOT/data" -prune -o -path '*/target' -prune -o \( -name '*.java' -path '*/src/main/*' -o -name 'pom.xml' -o -name '*.xml' -path '*/src/main/resources/*' \) -newer "$ref" -print -quit) ]]; then
       return 0
     fi
   fi
   echo "building (mvn package -DskipTests)..." >&2
   (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  touch "$DIST_STAMP"
 }
 
 dist_classpath() {
