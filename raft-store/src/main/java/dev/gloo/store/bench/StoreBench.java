@@ -19,8 +19,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -32,17 +35,20 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   StoreBench [--concurrency 16,64] [--value-size 2048] [--duration 20] [--warmup 10]
- *              [--modes write,read] [--port-base 24800] [--dir /tmp]
+ *              [--modes write,read] [--port-base 24800] [--dir /tmp] [--layout jvm|processes]
  * </pre>
  *
- * <p>The three nodes run in this JVM (each with its own Raft server, log and RocksDB, talking
- * gRPC over loopback), so the CPU column is nodes and workers together.
+ * <p>With {@code --layout jvm} (the default) the three nodes run in this JVM (each with its own
+ * Raft server, log and RocksDB, talking gRPC over loopback), so the CPU column is nodes and
+ * workers together. With {@code --layout processes} each node is its own JVM, as the product
+ * runs, and the workers write to them over loopback sockets ({@link NodeProcesses}); the CPU
+ * column is then the three node processes only, as for the API benchmark.
  */
 public final class StoreBench {
   private StoreBench() {}
 
   record Options(int[] concurrency, int valueSize, double durationS, double warmupS,
-      List<String> modes, int portBase, Path dir) {
+      List<String> modes, int portBase, Path dir, boolean processes) {
 
     static Options parse(String[] args) {
       int[] concurrency = {16, 64};
@@ -52,6 +58,7 @@ public final class StoreBench {
       List<String> modes = List.of("write", "read");
       int portBase = 24800;
       Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+      boolean processes = false;
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (i + 1 >= args.length) {
@@ -67,10 +74,18 @@ public final class StoreBench {
           case "--modes" -> modes = List.of(value.split(","));
           case "--port-base" -> portBase = Integer.parseInt(value);
           case "--dir" -> dir = Path.of(value);
+          case "--layout" -> processes = switch (value) {
+            case "jvm" -> false;
+            case "processes" -> true;
+            default -> throw new IllegalArgumentException("--layout is jvm or processes, not " + value);
+          };
           default -> throw new IllegalArgumentException("unknown option " + name);
         }
       }
-      return new Options(concurrency, valueSize, duration, warmup, modes, portBase, dir);
+      if (processes && !modes.equals(List.of("write"))) {
+        throw new IllegalArgumentException("--layout processes runs --modes write only");
+      }
+      return new Options(concurrency, valueSize, duration, warmup, modes, portBase, dir, processes);
     }
   }
 
@@ -158,6 +173,16 @@ public final class StoreBench {
       return;
     }
     Path root = Files.createTempDirectory(opt.dir(), "store-bench");
+    try {
+      List<Level> results = opt.processes() ? runProcesses(opt, root) : runInThisJvm(opt, root);
+      printTable(opt, results);
+    } finally {
+      deleteRecursively(root);
+    }
+    System.exit(0);
+  }
+
+  private static List<Level> runInThisJvm(Options opt, Path root) throws Exception {
     List<RaftStoreNode> nodes = new ArrayList<>();
     try {
       String clusterId = UUID.randomUUID().toString();
@@ -172,8 +197,7 @@ public final class StoreBench {
       for (RaftStoreNode n : nodes) {
         n.awaitReady(Duration.ofSeconds(60));
       }
-      byte[] value = new byte[opt.valueSize()];
-      Arrays.fill(value, (byte) 'x');
+      byte[] value = value(opt);
       List<Level> results = new ArrayList<>();
       for (String mode : opt.modes()) {
         for (int c : opt.concurrency()) {
@@ -194,26 +218,62 @@ public final class StoreBench {
               default:
                 return seq -> node.getAsync(base + (seq % 100)).thenApply(StoreBench::present);
             }
-          });
-          results.add(level);
-          System.out.printf("RESULT store %s concurrency=%d ops_per_s=%.0f p50_ms=%.2f p90_ms=%.2f"
-                  + " p99_ms=%.2f p999_ms=%.2f max_ms=%.2f errors=%d cpu_s=%.1f%n",
-              mode, c, level.opsPerSecond(), level.percentileMs(50), level.percentileMs(90),
-              level.percentileMs(99), level.percentileMs(99.9), level.percentileMs(100),
-              level.errors(), level.cpuS());
-          if (level.firstError() != null) {
-            System.out.println("  first error: " + level.firstError());
-          }
+          }, StoreBench::cpuNanos);
+          results.add(report(level));
         }
       }
-      printTable(opt, results);
+      return results;
     } finally {
       for (RaftStoreNode n : nodes) {
         n.close();
       }
-      deleteRecursively(root);
     }
-    System.exit(0);
+  }
+
+  private static List<Level> runProcesses(Options opt, Path root) throws Exception {
+    byte[] value = value(opt);
+    List<Level> results = new ArrayList<>();
+    try (NodeProcesses nodes = NodeProcesses.start(root, opt.portBase(), UUID.randomUUID().toString())) {
+      for (int c : opt.concurrency()) {
+        String prefix = "/bench/write/c" + c + "/";
+        ExecutorService pool = Executors.newFixedThreadPool(c);
+        List<NodeProcesses.Client> clients = new ArrayList<>();
+        try {
+          for (int w = 0; w < c; w++) {
+            clients.add(nodes.connect(w % 3));
+          }
+          results.add(report(runLevel(opt, "write", c, w -> {
+            NodeProcesses.Client client = clients.get(w);
+            String base = prefix + "w" + w + "/";
+            return seq -> CompletableFuture.runAsync(() -> client.put(base + seq, value), pool);
+          }, nodes::cpuNanos)));
+        } finally {
+          for (NodeProcesses.Client client : clients) {
+            client.close();
+          }
+          pool.shutdownNow();
+        }
+      }
+    }
+    return results;
+  }
+
+  private static byte[] value(Options opt) {
+    byte[] value = new byte[opt.valueSize()];
+    Arrays.fill(value, (byte) 'x');
+    return value;
+  }
+
+  private static Level report(Level level) {
+    System.out.printf("RESULT store %s concurrency=%d ops_per_s=%.0f p50_ms=%.2f p90_ms=%.2f"
+            + " p99_ms=%.2f p999_ms=%.2f max_ms=%.2f errors=%d cpu_s=%.1f%n",
+        level.mode(), level.concurrency(), level.opsPerSecond(), level.percentileMs(50), level.percentileMs(90),
+        level.percentileMs(99), level.percentileMs(99.9), level.percentileMs(100),
+        level.errors(), level.cpuS());
+    if (level.firstError() != null) {
+      System.out.println("  first error: " + level.firstError());
+    }
+    return level;
   }
 
   private static KeyValue present(Optional<KeyValue> kv) {
@@ -235,7 +295,8 @@ public final class StoreBench {
   }
 
   static Level runLevel(Options opt, String mode, int concurrency,
-      Function<Integer, Function<Long, CompletableFuture<?>>> opFor) throws InterruptedException {
+      Function<Integer, Function<Long, CompletableFuture<?>>> opFor, LongSupplier cpuNanos)
+      throws InterruptedException {
     long begin = System.nanoTime();
     long measureStart = begin + (long) (opt.warmupS() * 1e9);
     long end = measureStart + (long) (opt.durationS() * 1e9);
@@ -249,10 +310,10 @@ public final class StoreBench {
     if (sleepMs > 0) {
       Thread.sleep(sleepMs);
     }
-    long cpuStart = cpuNanos();
+    long cpuStart = cpuNanos.getAsLong();
     long stuck = done.await(Math.max(end + 15_000_000_000L - System.nanoTime(), 0), TimeUnit.NANOSECONDS)
         ? 0 : done.getCount();
-    long cpuEnd = cpuNanos();
+    long cpuEnd = cpuNanos.getAsLong();
     long errors = stuck;
     long last = measureStart;
     String firstError = stuck > 0 ? stuck + " request(s) still outstanding 15 s after the end" : null;
@@ -291,8 +352,8 @@ public final class StoreBench {
   }
 
   private static void printTable(Options opt, List<Level> results) {
-    System.out.printf("%nstore: 3 nodes on loopback, %d-byte values, %.0f s measured after %.0f s warm-up%n",
-        opt.valueSize(), opt.durationS(), opt.warmupS());
+    System.out.printf("%nstore: 3 nodes on loopback (%s), %d-byte values, %.0f s measured after %.0f s warm-up%n",
+        opt.processes() ? "one process each" : "in one JVM", opt.valueSize(), opt.durationS(), opt.warmupS());
     System.out.printf("%-6s %5s %10s %9s %9s %9s %9s %9s %7s %7s%n",
         "mode", "conc", "ops/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "cpu s");
     for (Level l : results) {
