@@ -72,7 +72,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftStoreNode implements Store, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftStoreNode.class);
-  private static final String CLUSTER_ID_FILE = "CLUSTER_ID";
+  static final String CLUSTER_ID_FILE = "CLUSTER_ID";
 
   private final NodeConfig config;
   private final RaftGroupId groupId;
@@ -421,6 +421,32 @@ public final class RaftStoreNode implements Store, AutoCloseable {
         d.getRaftLog().getLastCommittedIndex(), d.getInfo().getLastAppliedIndex(),
         engine().revision(), engine().compactedRevision(), stateMachine.snapshotsInstalled(),
         members);
+  }
+
+  /**
+   * Writes a backup of the store ({@link SnapshotArchive}) to {@code out}: a RocksDB checkpoint
+   * taken after a linearizable read barrier, so it holds every write acknowledged before the
+   * call. A checkpoint is one consistent point of the database: the revision and applied index
+   * it records are those of its contents.
+   */
+  public SnapshotArchive.Info backup(java.io.OutputStream out) {
+    revision();
+    Path tmp = config.dataDir().resolve("backup-tmp").resolve(UUID.randomUUID().toString());
+    try {
+      Files.createDirectories(tmp.getParent());
+      engine().checkpoint(tmp);
+      return SnapshotArchive.write(tmp, config.nodeId(), java.time.Instant.now(), out);
+    } catch (IOException e) {
+      throw new StoreException("cannot write a backup: " + e.getMessage(), e);
+    } finally {
+      try (Stream<Path> walk = Files.exists(tmp) ? Files.walk(tmp) : Stream.empty()) {
+        for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot delete the backup checkpoint {}: {}", tmp, e.getMessage());
+      }
+    }
   }
 
   public boolean isLeader() {
