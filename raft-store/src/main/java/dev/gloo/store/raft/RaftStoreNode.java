@@ -466,19 +466,35 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     setConfiguration(args, "add " + id + " as learner");
   }
 
-  /** Turns a learner into a voter. */
+  /**
+   * Turns a learner into a voter, in two configuration changes: the learner is removed, then
+   * added back as a voter. Ratis (3.3) never marks a listener as caught up on the leader, so a
+   * listener turned voter in place keeps receiving "initializing" appends and its server stays
+   * in STARTING (serving no reads) until leadership changes. Added as a new voter, it goes
+   * through Ratis's staging instead: counted toward no quorum until it has caught up (it holds
+   * the log already, so that is quick), then marked caught up and started.
+   */
   public void promote(String id) {
-    changeMembers(id, (voters, learners) -> {
-      RaftPeer p = learners.remove(id);
-      if (p == null) {
-        if (voters.containsKey(id)) {
-          return false;
-        }
-        throw new InvalidRequestException("member", id + " is not a learner of the cluster");
-      }
-      voters.put(id, RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
-      return true;
-    }, "promote " + id);
+    RaftConfiguration conf = division().getRaftConf();
+    if (byId(conf.getCurrentPeers()).containsKey(id)) {
+      return;
+    }
+    RaftPeer learner = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER)).get(id);
+    if (learner == null) {
+      throw new InvalidRequestException("member", id + " is not a learner of the cluster");
+    }
+    changeMembers(id, (voters, learners) -> learners.remove(id) != null, "remove learner " + id + " to promote it");
+    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of(RaftPeer.newBuilder(learner).setStartupRole(RaftPeerRole.FOLLOWER).build()))
+        .setListenersInNewConf(List.of())
+        .setMode(SetConfigurationRequest.Mode.ADD)
+        .build();
+    try {
+      setConfiguration(args, "add " + id + " as voter");
+    } catch (StoreUnavailableException e) {
+      throw new StoreUnavailableException(id + " was removed as a learner but not added back as a voter ("
+          + e.getMessage() + "); add it again", e);
+    }
   }
 
   /** Removes a voter or learner (which need not be running). */
