@@ -64,9 +64,11 @@ public final class GlooControlApplication extends Application<Configuration> {
   private final Path keystore;
   private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
+  private final String joinToken;
 
   public GlooControlApplication(NodeSettings node, ApiSettings api, ControllerSettings controllerSettings,
-      Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token) {
+      Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token,
+      String joinToken) {
     this.node = node;
     this.api = api;
     this.controllerSettings = controllerSettings;
@@ -74,6 +76,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     this.keystore = keystore;
     this.clientTrustStore = clientTrustStore;
     this.token = token;
+    this.joinToken = joinToken;
   }
 
   @Override
@@ -156,7 +159,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     Operations operations = new Operations(store, xds, controllerSettings.xdsAddress(),
         () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json);
     environment.servlets().addServlet("kube-api",
-        new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
+        new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token, Optional.of(joinToken),
             node.store().nodeId(), api.bookmarkInterval(), operations)).addMapping("/*");
 
     ObjectMapper pretty = json.copy().enable(SerializationFeature.INDENT_OUTPUT);

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   JOIN             https://member:6443,...  members' API URLs, tried in turn  (unset: no join)
- *   JOIN_TOKEN_FILE  file holding a token the members accept (their admin token)
+ *   JOIN_TOKEN       the cluster's join token (or JOIN_TOKEN_FILE: a file holding it)
  *   JOIN_CA_FILE     PEM CA(s) that signed the members' API certificates
  * </pre>
  *
@@ -52,7 +51,7 @@ public final class ClusterJoin {
   }
 
   /** The join settings, if the env file asks this node to join. */
-  public static Optional<ClusterJoin> from(Map<String, String> env) {
+  public static Optional<ClusterJoin> from(Map<String, String> env, String joinToken) {
     String join = env.getOrDefault("JOIN", "").strip();
     if (join.isEmpty()) {
       return Optional.empty();
@@ -64,18 +63,19 @@ public final class ClusterJoin {
       }
       members.add(URI.create(u.strip().replaceAll("/+$", "")));
     }
-    String tokenFile = env.getOrDefault("JOIN_TOKEN_FILE", "").strip();
     String caFile = env.getOrDefault("JOIN_CA_FILE", "").strip();
-    if (tokenFile.isEmpty() || caFile.isEmpty()) {
-      throw new ConfigException("JOIN needs JOIN_TOKEN_FILE and JOIN_CA_FILE");
+    if (env.getOrDefault("JOIN_TOKEN", "").isBlank() && env.getOrDefault("JOIN_TOKEN_FILE", "").isBlank()) {
+      throw new ConfigException("JOIN needs the cluster's join token: set JOIN_TOKEN or JOIN_TOKEN_FILE");
+    }
+    if (caFile.isEmpty()) {
+      throw new ConfigException("JOIN needs JOIN_CA_FILE (the CA certificates of the members' API)");
     }
     try {
-      String token = Files.readString(Path.of(tokenFile)).strip();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
           .sslContext(ResourceFeed.sslContext(Path.of(caFile))).build();
-      return Optional.of(new ClusterJoin(members, token, http));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("JOIN: " + e.getMessage());
+      return Optional.of(new ClusterJoin(members, joinToken, http));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("JOIN_CA_FILE: " + e.getMessage());
     }
   }
 

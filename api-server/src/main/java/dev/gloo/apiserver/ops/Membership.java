@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  *   POST   /gloo/v1/cluster/members/ID/promote      learner to voter
  *   DELETE /gloo/v1/cluster/members/ID[?force=true] remove a member (dead or alive)
  *   POST   /gloo/v1/cluster/leave                   this node leaves (hands leadership over first)
- *   POST   /gloo/v1/cluster/transfer-leader?to=ID   move leadership
+ *   POST   /gloo/v1/cluster/transfer-leader[?to=ID] move leadership (to another live voter without to)
  * </pre>
  *
  * <p>A removal that would leave the remaining voters without a live majority is refused unless
@@ -80,7 +80,10 @@ final class Membership {
         return status();
       }
       if (method.equals("POST") && path.equals("/cluster/transfer-leader")) {
-        String to = id(first(query, "to") == null ? "" : first(query, "to"));
+        // Without ?to=, any other live voter: what an operator wants before maintenance on the leader.
+        String to = first(query, "to") == null || first(query, "to").isEmpty()
+            ? otherVoter(store.status().leaderId().orElse(store.nodeId()))
+            : id(first(query, "to"));
         if (member(to) == null || !member(to).voter()) {
           throw ApiException.badRequest("to: " + to + " is not a voter of the cluster");
         }
