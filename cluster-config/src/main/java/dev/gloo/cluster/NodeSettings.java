@@ -80,7 +80,7 @@ public record NodeSettings(NodeConfig store, HostPort adminAddress) {
     return new NodeSettings(store, admin);
   }
 
-  static Map<String, String> parseCluster(String value) {
+  public static Map<String, String> parseCluster(String value) {
     Map<String, String> out = new LinkedHashMap<>();
     if (value.isBlank()) {
       return out;

@@ -18,15 +18,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code glooapi cluster}: the state of the control nodes. */
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect the control cluster.",
-    subcommands = {ClusterCommand.Status.class})
+/** {@code glooapi cluster}: the state of the control nodes, and changes to their membership. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect and change the control cluster.",
+    subcommands = {ClusterCommand.Status.class, MembershipCommands.Join.class, MembershipCommands.Leave.class,
+        MembershipCommands.Remove.class, MembershipCommands.TransferLeader.class})
 public final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: status");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: status, join, leave, remove, transfer-leader");
   }
 
   /**
