@@ -40,7 +40,9 @@ import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -104,6 +106,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(serverProperties(config))
+        .setParameters(parameters(config))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
   }
@@ -165,6 +168,17 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
     RaftServerConfigKeys.Read.setTimeout(p, duration(t.requestTimeout()));
+    return p;
+  }
+
+  /**
+   * The TLS of every gRPC channel of this node, server and client side alike: with peer TLS,
+   * each side shows a certificate and requires the other's to chain to a trusted CA.
+   */
+  private static Parameters parameters(NodeConfig config) {
+    Parameters p = new Parameters();
+    config.peerTls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(p,
+        new GrpcTlsConfig(tls.key(), tls.certificate(), tls.trusted(), true)));
     return p;
   }
 
@@ -597,6 +611,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
       RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
       RaftClient fresh = RaftClient.newBuilder()
           .setProperties(p)
+          .setParameters(parameters(config))
           .setRaftGroup(RaftGroup.valueOf(groupId, List.copyOf(peers.values())))
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               (int) Math.max(10, config.tuning().requestTimeout().toMillis() / 100),
