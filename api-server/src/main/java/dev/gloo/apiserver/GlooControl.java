@@ -30,6 +30,7 @@ public final class GlooControl {
     Optional<Path> clientTrustStore;
     String token;
     String joinToken;
+    Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner;
     try {
       Map<String, String> env = NodeArgs.parse(args);
       node = NodeSettings.from(env);
@@ -38,19 +39,29 @@ public final class GlooControl {
       Files.createDirectories(node.store().dataDir());
       joinToken = joinToken(env, node.store().dataDir());
       join = dev.gloo.apiserver.ops.ClusterJoin.from(env, joinToken);
+      peerSigner = dev.gloo.cluster.PeerTls.signer(env);
+      if (dev.gloo.cluster.PeerTls.joinerNeedsCertificate(env)) {
+        node = new NodeSettings(node.store().withPeerTls(join.orElseThrow().peerCertificate(node.store().nodeId(),
+            node.store().raftHost(), dev.gloo.cluster.PeerTls.caCertificate(env),
+            node.store().dataDir().resolve("peer-tls"))), node.adminAddress());
+      }
       Files.createDirectories(node.store().dataDir());
       keystore = ServerTls.keystore(api, node.store().dataDir());
       clientTrustStore = api.clientCaFile().isPresent()
           ? Optional.of(ServerTls.clientTrustStore(api.clientCaFile().get(), node.store().dataDir()))
           : Optional.empty();
       token = ensureToken(api.tokenFile());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.exit(2);
+      return;
     } catch (ConfigException | IOException | GeneralSecurityException e) {
       System.err.println("gloo-control: " + e.getMessage());
       System.exit(2);
       return;
     }
     new GlooControlApplication(node, api, controller, join, keystore, clientTrustStore, Optional.of(token),
-        joinToken).run("server", "gloo-control.yml");
+        joinToken, peerSigner).run("server", "gloo-control.yml");
   }
 
   /**

@@ -65,10 +65,11 @@ public final class GlooControlApplication extends Application<Configuration> {
   private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
   private final String joinToken;
+  private final Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner;
 
   public GlooControlApplication(NodeSettings node, ApiSettings api, ControllerSettings controllerSettings,
       Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token,
-      String joinToken) {
+      String joinToken, Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner) {
     this.node = node;
     this.api = api;
     this.controllerSettings = controllerSettings;
@@ -77,6 +78,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     this.clientTrustStore = clientTrustStore;
     this.token = token;
     this.joinToken = joinToken;
+    this.peerSigner = peerSigner;
   }
 
   @Override
@@ -157,7 +159,7 @@ public final class GlooControlApplication extends Application<Configuration> {
     XdsServer xds = startXds(store, environment);
     AtomicReference<Controller> controllerRef = new AtomicReference<>();
     Operations operations = new Operations(store, xds, controllerSettings.xdsAddress(),
-        () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json);
+        () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json, peerSigner);
     environment.servlets().addServlet("kube-api",
         new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token, Optional.of(joinToken),
             node.store().nodeId(), api.bookmarkInterval(), operations)).addMapping("/*");

@@ -226,6 +226,26 @@ public final class ProcessCluster implements AutoCloseable {
 
   public record Result(int code, String out) {}
 
+  /** Whether the {@code members} of a node's status list {@code id}. */
+  public static boolean isMember(com.fasterxml.jackson.databind.JsonNode members, String id) {
+    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+      if (m.path("id").asText().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the {@code members} of a node's status list {@code id} as a voter. */
+  public static boolean isVoter(com.fasterxml.jackson.databind.JsonNode members, String id) {
+    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+      if (m.path("id").asText().equals(id) && m.path("voter").asBoolean()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

@@ -69,6 +69,7 @@ class CliUsageTest {
   @Test
   void badInputExitsOneWithOneLineBeforeAnyRequest() throws java.io.IOException {
     java.nio.file.Files.writeString(dir.resolve("not-a-snapshot.zip"), "hello");
+    java.nio.file.Files.writeString(dir.resolve("ca.crt"), "an existing CA");
     // No server is configured: these must fail on their input, not on the connection.
     Object[][] cases = {
         {new String[] {"get", "widgets"}, "error: the server doesn't have a resource type \"widgets\""},
@@ -76,6 +77,7 @@ class CliUsageTest {
         {new String[] {"wait", "--for=ready", "gtw/x"}, "error: --for: unrecognized condition 'ready'"},
         {new String[] {"completion", "fish"}, "error: unsupported shell 'fish'"},
         {new String[] {"apply", "-f", "missing.yaml"}, "error: the path \"missing.yaml\" does not exist"},
+        {new String[] {"cluster", "init-ca", "--dir", "."}, "error: " + dir.resolve(".") + " already holds a CA"},
         {new String[] {"snapshot", "restore", "missing.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster",
             "n1=127.0.0.1:9301"}, "error: missing.zip: no such file"},
         {new String[] {"snapshot", "restore", "not-a-snapshot.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster",
@@ -87,6 +89,17 @@ class CliUsageTest {
       assertTrue(r.err().startsWith((String) c[1]), r.toString());
       assertEquals(1, r.err().lines().count(), r.toString());
     }
+  }
+
+  @Test
+  void initCaWritesACaCertificateAndAPrivateKey() throws Exception {
+    Cli.Result r = run("cluster", "init-ca", "--dir", "pki");
+    assertEquals(0, r.code(), r.toString());
+    java.security.cert.X509Certificate ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        .getInstance("X.509").generateCertificate(java.nio.file.Files.newInputStream(dir.resolve("pki/ca.crt")));
+    assertTrue(ca.getBasicConstraints() >= 0, "a CA certificate");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))));
   }
 
   @Test

@@ -65,7 +65,7 @@ class ClusterOperationsProcessTest {
         c.addNode("node4", Map.of("JOIN", c.apiUrl("node2") + "," + c.apiUrl("node1"),
             "JOIN_TOKEN_FILE", joinToken.toString(), "JOIN_CA_FILE", cas.toString()));
         c.start("node4");
-        awaitStatus(c, s -> voter(s, "node4"), "node4 becomes a voter");
+        awaitStatus(c, s -> ProcessCluster.isVoter(s.path("members"), "node4"), "node4 becomes a voter");
 
         // node5 is joined by the operator: it starts with no INITIAL_CLUSTER and waits.
         c.addNode("node5", Map.of());
@@ -87,12 +87,12 @@ class ClusterOperationsProcessTest {
         Cli.Result left = cli(tmp, servers.get(), admin, cas, "cluster", "leave", "node2");
         assertEquals(0, left.code(), left.toString());
         assertTrue(left.out().startsWith("node2 left the cluster"), left.toString());
-        awaitStatus(c, s -> !member(s, "node2"), "node2 is no longer a member");
+        awaitStatus(c, s -> !ProcessCluster.isMember(s.path("members"), "node2"), "node2 is no longer a member");
 
         c.kill("node3");
         Cli.Result removed = cli(tmp, servers.get(), admin, cas, "cluster", "remove", "node3");
         assertEquals(0, removed.code(), removed.toString());
-        awaitStatus(c, s -> s.path("members").size() == 3 && !member(s, "node3"),
+        awaitStatus(c, s -> s.path("members").size() == 3 && !ProcessCluster.isMember(s.path("members"), "node3"),
             "node1, node4 and node5 remain");
         servers.set(List.of(c.apiUrl("node1"), c.apiUrl("node3"), c.apiUrl("node4"), c.apiUrl("node5")));
 
@@ -240,23 +240,5 @@ class ClusterOperationsProcessTest {
       Thread.sleep(500);
     }
     throw new AssertionError(what + " did not happen; last status: " + last);
-  }
-
-  private static boolean member(JsonNode status, String id) {
-    for (JsonNode m : status.path("members")) {
-      if (m.path("id").asText().equals(id)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean voter(JsonNode status, String id) {
-    for (JsonNode m : status.path("members")) {
-      if (m.path("id").asText().equals(id) && m.path("voter").asBoolean()) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -131,12 +131,12 @@ public final class KubeApiServlet extends HttpServlet {
 
   /**
    * What the join token grants: what {@code ClusterJoin} does (add itself as a learner, read
-   * the cluster's commit index, be promoted).
+   * the cluster's commit index, be promoted) and having its peer certificate signed.
    */
   static boolean joinerMayCall(String method, String path) {
     return switch (method) {
       case "GET" -> path.equals("/gloo/v1/cluster/status");
-      case "POST" -> path.equals("/gloo/v1/cluster/members")
+      case "POST" -> path.equals("/gloo/v1/cluster/members") || path.equals("/gloo/v1/cluster/peer-certificate")
           || (path.startsWith("/gloo/v1/cluster/members/") && path.endsWith("/promote")
               && path.indexOf('/', "/gloo/v1/cluster/members/".length()) == path.length() - "/promote".length());
       default -> false;

@@ -33,13 +33,13 @@ public final class Operations implements OperationsApi {
   private final Membership membership;
 
   public Operations(RaftStoreNode store, XdsServer xds, NodeSettings.HostPort xdsAddress,
-      Supplier<TranslationResult> latest, ObjectMapper json) {
+      Supplier<TranslationResult> latest, ObjectMapper json, java.util.Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner) {
     this.store = store;
     this.xds = xds;
     this.xdsAddress = xdsAddress;
     this.latest = latest;
     this.json = json;
-    this.membership = new Membership(store, json);
+    this.membership = new Membership(store, json, peerSigner);
   }
 
   @Override

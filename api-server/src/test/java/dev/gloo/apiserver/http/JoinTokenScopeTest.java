@@ -12,6 +12,7 @@ class JoinTokenScopeTest {
     assertTrue(KubeApiServlet.joinerMayCall("POST", "/gloo/v1/cluster/members"));
     assertTrue(KubeApiServlet.joinerMayCall("POST", "/gloo/v1/cluster/members/node4/promote"));
     assertTrue(KubeApiServlet.joinerMayCall("GET", "/gloo/v1/cluster/status"));
+    assertTrue(KubeApiServlet.joinerMayCall("POST", "/gloo/v1/cluster/peer-certificate"));
 
     assertFalse(KubeApiServlet.joinerMayCall("DELETE", "/gloo/v1/cluster/members/node2"));
     assertFalse(KubeApiServlet.joinerMayCall("POST", "/gloo/v1/cluster/members/node2/x/promote"));
