@@ -61,6 +61,12 @@ final class Membership {
           throw ApiException.badRequest(e.getMessage());
         }
         if (member(id) == null) {
+          // Ratis waits for a new member to answer before it commits the change; a node that is
+          // not up would hold the request until it times out. Say so at once instead.
+          if (!reachable(address)) {
+            throw new ApiException(409, "Conflict", "the Raft port of " + id + " at " + address
+                + " does not answer; start the node first", null);
+          }
           store.addLearner(id, address);
         }
         return status();

@@ -78,7 +78,7 @@ final class MembershipCommands {
     boolean promote;
 
     @Option(names = "--timeout", defaultValue = "2m", converter = DurationConverter.class, paramLabel = "DURATION",
-        description = "How long --promote keeps trying (default: ${DEFAULT-VALUE}).")
+        description = "How long to keep trying while the node is not up yet (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
@@ -90,13 +90,15 @@ final class MembershipCommands {
             "--raft-address '" + raftAddress + "' is not HOST:PORT");
       }
       Connection c = root.connection();
-      byte[] body;
+      final byte[] body;
       try {
         body = JSON.writeValueAsBytes(JSON.createObjectNode().put("id", node).put("address", raftAddress));
       } catch (IOException e) {
         throw new CliException("cannot encode the request: " + e.getMessage());
       }
-      Connection.Response added = c.call("POST", "/gloo/v1/cluster/members", "application/json", "application/json", body);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      Connection.Response added = retrying(deadline, "add " + node + " (is it running?)",
+          () -> c.call("POST", "/gloo/v1/cluster/members", "application/json", "application/json", body));
       root.out().println(node + " is a learner of the cluster (raft " + raftAddress + ")");
       if (!promote) {
         printMembers(root.out(), added.json());
@@ -105,29 +107,35 @@ final class MembershipCommands {
         root.out().flush();
         return 0;
       }
-      long deadline = System.nanoTime() + timeout.toNanos();
+      Connection.Response promoted = retrying(deadline, "promote " + node, () -> c.call("POST",
+          "/gloo/v1/cluster/members/" + node + "/promote", "application/json", "application/json", new byte[0]));
+      root.out().println(node + " is a voter of the cluster");
+      printMembers(root.out(), promoted.json());
+      return 0;
+    }
+  }
+
+  /**
+   * Repeats {@code request} while the cluster answers Conflict or 5xx or no node answers (a
+   * new node still starting, an election), until {@code deadline}; other errors are final.
+   */
+  static Connection.Response retrying(long deadline, String what, java.util.function.Supplier<Connection.Response> request) {
+    while (true) {
       String last;
-      while (true) {
-        try {
-          Connection.Response promoted = c.call("POST", "/gloo/v1/cluster/members/" + node + "/promote", "application/json",
-              "application/json", new byte[0]);
-          root.out().println(node + " is a voter of the cluster");
-          printMembers(root.out(), promoted.json());
-          return 0;
-        } catch (ServerError e) {
-          if (e.code() != 409 && e.code() < 500) {
-            throw e;
-          }
-          last = e.getMessage();
-        } catch (CliException e) {
-          last = e.getMessage();
+      try {
+        return request.get();
+      } catch (ServerError e) {
+        if (e.code() != 409 && e.code() < 500) {
+          throw e;
         }
-        if (System.nanoTime() > deadline) {
-          throw new CliException(node + " was added as a learner but not promoted within " + timeout + " (" + last
-              + "); start it, then run this command again");
-        }
-        sleep(1000);
+        last = e.getMessage();
+      } catch (CliException e) {
+        last = e.getMessage();
       }
+      if (System.nanoTime() > deadline) {
+        throw new CliException("could not " + what + " in time: " + last);
+      }
+      sleep(1000);
     }
   }
 
