@@ -64,9 +64,12 @@ public final class GlooControlApplication extends Application<Configuration> {
   private final Path keystore;
   private final Optional<Path> clientTrustStore;
   private final Optional<String> token;
+  private final String joinToken;
+  private final Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner;
 
   public GlooControlApplication(NodeSettings node, ApiSettings api, ControllerSettings controllerSettings,
-      Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token) {
+      Optional<ClusterJoin> join, Path keystore, Optional<Path> clientTrustStore, Optional<String> token,
+      String joinToken, Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner) {
     this.node = node;
     this.api = api;
     this.controllerSettings = controllerSettings;
@@ -74,6 +77,8 @@ public final class GlooControlApplication extends Application<Configuration> {
     this.keystore = keystore;
     this.clientTrustStore = clientTrustStore;
     this.token = token;
+    this.joinToken = joinToken;
+    this.peerSigner = peerSigner;
   }
 
   @Override
@@ -154,9 +159,9 @@ public final class GlooControlApplication extends Application<Configuration> {
     XdsServer xds = startXds(store, environment);
     AtomicReference<Controller> controllerRef = new AtomicReference<>();
     Operations operations = new Operations(store, xds, controllerSettings.xdsAddress(),
-        () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json);
+        () -> controllerRef.get() == null ? null : controllerRef.get().latest(), json, peerSigner);
     environment.servlets().addServlet("kube-api",
-        new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token,
+        new KubeApiServlet(objects, store, json, Clock.systemUTC(), api.allowAnonymous() ? Optional.empty() : token, Optional.of(joinToken),
             node.store().nodeId(), api.bookmarkInterval(), operations)).addMapping("/*");
 
     ObjectMapper pretty = json.copy().enable(SerializationFeature.INDENT_OUTPUT);

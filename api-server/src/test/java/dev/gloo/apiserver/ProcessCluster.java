@@ -62,6 +62,40 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds a node that is not an initial member (no INITIAL_CLUSTER): its own ports and data
+   * directory, the cluster's admin token, and {@code settings} over those defaults (e.g.
+   * {@code JOIN}, or another {@code CLUSTER_ID}). Start it with {@link #start}; {@link #close}
+   * stops it with the others.
+   */
+  public void addNode(String id, Map<String, String> settings) throws IOException {
+    if (!raftPorts.containsKey(id)) { // adding it again rewrites its env file, same ports
+      raftPorts.put(id, freePort());
+      adminPorts.put(id, freePort());
+      apiPorts.put(id, freePort());
+      xdsPorts.put(id, freePort());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("NODE_ID", id);
+    env.put("CLUSTER_ID", clusterId);
+    env.put("DATA_DIR", dir.resolve(id).toString());
+    env.put("RAFT_ADDRESS", raftAddress(id));
+    env.put("ADMIN_ADDRESS", "127.0.0.1:" + adminPorts.get(id));
+    env.put("API_ADDRESS", "127.0.0.1:" + apiPorts.get(id));
+    env.put("XDS_ADDRESS", "127.0.0.1:" + xdsPorts.get(id));
+    env.put("EXTAUTH_SOCKET", dir.resolve("extauth.sock").toString());
+    env.put("TOKEN_FILE", dir.resolve("admin.token").toString());
+    env.putAll(settings);
+    StringBuilder text = new StringBuilder();
+    env.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+    Files.writeString(envFile(id), text);
+  }
+
+  /** The {@code host:port} of node {@code id}'s Raft port. */
+  public String raftAddress(String id) {
+    return "127.0.0.1:" + raftPorts.get(id);
+  }
+
   /** Adds a setting to every node's env file (before the nodes start). */
   public void addSetting(String line) throws IOException {
     for (String id : raftPorts.keySet()) {
@@ -191,6 +225,26 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public record Result(int code, String out) {}
+
+  /** Whether the {@code members} of a node's status list {@code id}. */
+  public static boolean isMember(com.fasterxml.jackson.databind.JsonNode members, String id) {
+    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+      if (m.path("id").asText().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the {@code members} of a node's status list {@code id} as a voter. */
+  public static boolean isVoter(com.fasterxml.jackson.databind.JsonNode members, String id) {
+    for (com.fasterxml.jackson.databind.JsonNode m : members) {
+      if (m.path("id").asText().equals(id) && m.path("voter").asBoolean()) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -20,6 +20,7 @@ import java.util.UUID;
  *   SNAPSHOT_EVERY   Raft entries between snapshots              (default 10000)
  *   HISTORY_REVISIONS  watch history kept, in revisions          (default 100000)
  *   HISTORY_SECONDS    watch history kept, in seconds            (default 600)
+ *   PEER_TLS_*       mutual TLS between the nodes (see {@link PeerTls})
  * </pre>
  */
 public record NodeSettings(NodeConfig store, HostPort adminAddress) {
@@ -76,11 +77,11 @@ public record NodeSettings(NodeConfig store, HostPort adminAddress) {
         .withHistory(positive(env, "HISTORY_REVISIONS", 100_000),
             Duration.ofSeconds(positive(env, "HISTORY_SECONDS", 600)));
     NodeConfig store = new NodeConfig(nodeId, raft.host(), raft.port(), dataDir, clusterId,
-        initial.containsKey(nodeId) ? initial : Map.of(), tuning);
+        initial.containsKey(nodeId) ? initial : Map.of(), tuning, PeerTls.from(env, nodeId, raft.host()));
     return new NodeSettings(store, admin);
   }
 
-  static Map<String, String> parseCluster(String value) {
+  public static Map<String, String> parseCluster(String value) {
     Map<String, String> out = new LinkedHashMap<>();
     if (value.isBlank()) {
       return out;

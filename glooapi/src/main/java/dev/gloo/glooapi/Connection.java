@@ -130,7 +130,7 @@ public final class Connection {
             HttpResponse.BodyHandlers.ofInputStream());
         if (resp.statusCode() == 200) {
           preferred = idx;
-          return new Stream(e.url(), resp.body());
+          return new Stream(e.url(), resp.body(), resp.headers());
         }
         byte[] body;
         try (InputStream in = resp.body()) {
@@ -152,11 +152,16 @@ public final class Connection {
   }
 
   /** An open response body and the node that serves it. */
-  public record Stream(URI node, InputStream body) {}
+  public record Stream(URI node, InputStream body, java.net.http.HttpHeaders headers) {}
 
   /** The same request sent to one given node, without failover (for per-node questions). */
   public Response sendTo(Endpoint e, String path) throws IOException, InterruptedException {
-    HttpResponse<byte[]> resp = client(e).send(request(e, "GET", path, "application/json", null, null)
+    return sendTo(e, "GET", path);
+  }
+
+  /** {@code method path} sent to one given node, without failover (for what only that node can do). */
+  public Response sendTo(Endpoint e, String method, String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> resp = client(e).send(request(e, method, path, "application/json", null, null)
         .timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Response(e.url(), resp.statusCode(), resp.headers().firstValue("Content-Type").orElse(""), resp.body());
   }

@@ -8,6 +8,7 @@ import dev.gloo.glooapi.cmd.DeleteCommand;
 import dev.gloo.glooapi.cmd.DescribeCommand;
 import dev.gloo.glooapi.cmd.EnvoyCommand;
 import dev.gloo.glooapi.cmd.GetCommand;
+import dev.gloo.glooapi.cmd.SnapshotCommand;
 import dev.gloo.glooapi.cmd.WaitCommand;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "glooapi", mixinStandardHelpOptions = true, versionProvider = GlooApi.Version.class,
     description = "Manage the objects of a gloo-control cluster (kubectl's everyday verbs) and inspect the cluster.",
     subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DeleteCommand.class,
-        DescribeCommand.class, WaitCommand.class, EnvoyCommand.class, ClusterCommand.class, CompletionCommand.class},
+        DescribeCommand.class, WaitCommand.class, EnvoyCommand.class, ClusterCommand.class, SnapshotCommand.class, CompletionCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 usage error."})
 public final class GlooApi implements Runnable {
   @Option(names = {"-s", "--server"}, split = ",", scope = ScopeType.INHERIT, paramLabel = "URL",

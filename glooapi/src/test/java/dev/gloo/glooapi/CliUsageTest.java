@@ -51,7 +51,14 @@ class CliUsageTest {
   void usageErrorsExitTwoWithOneLine() {
     for (String[] args : List.of(new String[] {"get"}, new String[] {"frobnicate"}, new String[] {"apply"},
         new String[] {"get", "gtw", "--output"}, new String[] {"wait", "gtw/x"}, new String[] {"create"},
-        new String[] {"get", "gtw", "--request-timeout", "soon"})) {
+        new String[] {"get", "gtw", "--request-timeout", "soon"},
+        new String[] {"cluster", "join", "node4"}, new String[] {"cluster", "join", "Node_4", "--raft-address", "h:1"},
+        new String[] {"cluster", "join", "node4", "--raft-address", "nohostport"}, new String[] {"cluster", "remove"},
+        new String[] {"cluster", "transfer-leader", "--to", "NODE 2"}, new String[] {"snapshot"},
+        new String[] {"snapshot", "restore", "s.zip", "--data-dir", "d", "--name", "n1"},
+        new String[] {"snapshot", "restore", "s.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster", "n1=h:1,n2=h:2"},
+        new String[] {"snapshot", "restore", "s.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster", "n1=h:1",
+            "--cluster-id", "not-a-uuid"})) {
       Cli.Result r = run(args);
       assertEquals(2, r.code(), String.join(" ", args) + ": " + r);
       assertEquals(1, r.err().lines().count(), String.join(" ", args) + ": " + r);
@@ -60,7 +67,9 @@ class CliUsageTest {
   }
 
   @Test
-  void badInputExitsOneWithOneLineBeforeAnyRequest() {
+  void badInputExitsOneWithOneLineBeforeAnyRequest() throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("not-a-snapshot.zip"), "hello");
+    java.nio.file.Files.writeString(dir.resolve("ca.crt"), "an existing CA");
     // No server is configured: these must fail on their input, not on the connection.
     Object[][] cases = {
         {new String[] {"get", "widgets"}, "error: the server doesn't have a resource type \"widgets\""},
@@ -68,6 +77,11 @@ class CliUsageTest {
         {new String[] {"wait", "--for=ready", "gtw/x"}, "error: --for: unrecognized condition 'ready'"},
         {new String[] {"completion", "fish"}, "error: unsupported shell 'fish'"},
         {new String[] {"apply", "-f", "missing.yaml"}, "error: the path \"missing.yaml\" does not exist"},
+        {new String[] {"cluster", "init-ca", "--dir", "."}, "error: " + dir.resolve(".") + " already holds a CA"},
+        {new String[] {"snapshot", "restore", "missing.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster",
+            "n1=127.0.0.1:9301"}, "error: missing.zip: no such file"},
+        {new String[] {"snapshot", "restore", "not-a-snapshot.zip", "--data-dir", "d", "--name", "n1", "--initial-cluster",
+            "n1=127.0.0.1:9301"}, "error: " + dir.resolve("not-a-snapshot.zip") + " is not a gloo-control snapshot"},
     };
     for (Object[] c : cases) {
       Cli.Result r = run((String[]) c[0]);
@@ -75,6 +89,17 @@ class CliUsageTest {
       assertTrue(r.err().startsWith((String) c[1]), r.toString());
       assertEquals(1, r.err().lines().count(), r.toString());
     }
+  }
+
+  @Test
+  void initCaWritesACaCertificateAndAPrivateKey() throws Exception {
+    Cli.Result r = run("cluster", "init-ca", "--dir", "pki");
+    assertEquals(0, r.code(), r.toString());
+    java.security.cert.X509Certificate ca = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+        .getInstance("X.509").generateCertificate(java.nio.file.Files.newInputStream(dir.resolve("pki/ca.crt")));
+    assertTrue(ca.getBasicConstraints() >= 0, "a CA certificate");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(dir.resolve("pki/ca.key"))));
   }
 
   @Test

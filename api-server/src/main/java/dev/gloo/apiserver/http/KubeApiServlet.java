@@ -56,12 +56,14 @@ public final class KubeApiServlet extends HttpServlet {
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
   private final Clock clock;
   private final Optional<String> token;
+  private final Optional<String> joinToken;
   private final String nodeId;
   private final java.time.Duration bookmarkInterval;
   private final OperationsApi operations;
 
   public KubeApiServlet(ObjectService objects, Store store, ObjectMapper json, Clock clock,
-      Optional<String> token, String nodeId, java.time.Duration bookmarkInterval, OperationsApi operations) {
+      Optional<String> token, Optional<String> joinToken, String nodeId, java.time.Duration bookmarkInterval,
+      OperationsApi operations) {
     this.objects = objects;
     this.store = store;
     this.catalog = objects.catalog();
@@ -70,6 +72,7 @@ public final class KubeApiServlet extends HttpServlet {
     this.json = json;
     this.clock = clock;
     this.token = token;
+    this.joinToken = joinToken;
     this.nodeId = nodeId;
     this.bookmarkInterval = bookmarkInterval;
     this.operations = operations;
@@ -79,11 +82,15 @@ public final class KubeApiServlet extends HttpServlet {
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String path = req.getRequestURI();
     try {
-      if (isPublic(path) || authenticated(req)) {
-        route(req, resp, path);
-      } else {
+      Caller caller = isPublic(path) ? Caller.ADMIN : caller(req);
+      if (caller == Caller.NONE) {
         throw new ApiException(401, "Unauthorized", "Unauthorized", null);
       }
+      if (caller == Caller.JOINER && !joinerMayCall(req.getMethod(), path)) {
+        throw new ApiException(403, "Forbidden", "the join token only lets a node join the cluster;"
+            + " " + req.getMethod() + " " + path + " needs the admin token", null);
+      }
+      route(req, resp, path);
     } catch (ApiException e) {
       sendError(req, resp, e);
     } catch (RuntimeException e) {
@@ -96,21 +103,44 @@ public final class KubeApiServlet extends HttpServlet {
     return path.equals("/version") || path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz");
   }
 
-  private boolean authenticated(HttpServletRequest req) {
+  /** Who is calling: the administrator, a node joining the cluster, or nobody we know. */
+  private enum Caller { ADMIN, JOINER, NONE }
+
+  private Caller caller(HttpServletRequest req) {
     if (token.isEmpty()) {
-      return true;
+      return Caller.ADMIN;
     }
     // A client certificate reaches us only if Jetty verified it against the client CA.
     Object certs = req.getAttribute("jakarta.servlet.request.X509Certificate");
     if (certs instanceof java.security.cert.X509Certificate[] chain && chain.length > 0) {
-      return true;
+      return Caller.ADMIN;
     }
     String h = req.getHeader("Authorization");
     if (h == null || !h.startsWith("Bearer ")) {
-      return false;
+      return Caller.NONE;
     }
-    return MessageDigest.isEqual(h.substring(7).strip().getBytes(StandardCharsets.UTF_8),
-        token.get().getBytes(StandardCharsets.UTF_8));
+    byte[] presented = h.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    if (MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8))) {
+      return Caller.ADMIN;
+    }
+    if (joinToken.isPresent() && MessageDigest.isEqual(presented, joinToken.get().getBytes(StandardCharsets.UTF_8))) {
+      return Caller.JOINER;
+    }
+    return Caller.NONE;
+  }
+
+  /**
+   * What the join token grants: what {@code ClusterJoin} does (add itself as a learner, read
+   * the cluster's commit index, be promoted) and having its peer certificate signed.
+   */
+  static boolean joinerMayCall(String method, String path) {
+    return switch (method) {
+      case "GET" -> path.equals("/gloo/v1/cluster/status");
+      case "POST" -> path.equals("/gloo/v1/cluster/members") || path.equals("/gloo/v1/cluster/peer-certificate")
+          || (path.startsWith("/gloo/v1/cluster/members/") && path.endsWith("/promote")
+              && path.indexOf('/', "/gloo/v1/cluster/members/".length()) == path.length() - "/promote".length());
+      default -> false;
+    };
   }
 
   private void route(HttpServletRequest req, HttpServletResponse resp, String path) throws IOException {
@@ -126,6 +156,16 @@ public final class KubeApiServlet extends HttpServlet {
       resp.setStatus(r.code());
       resp.setContentType(r.contentType());
       resp.setHeader("X-Gloo-Node", nodeId);
+      r.headers().forEach(resp::setHeader);
+      if (r.file() != null) {
+        try {
+          resp.setContentLengthLong(java.nio.file.Files.size(r.file()));
+          java.nio.file.Files.copy(r.file(), resp.getOutputStream());
+        } finally {
+          java.nio.file.Files.deleteIfExists(r.file());
+        }
+        return;
+      }
       resp.setContentLength(r.body().length);
       resp.getOutputStream().write(r.body());
       return;

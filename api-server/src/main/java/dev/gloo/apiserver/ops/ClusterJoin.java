@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gloo.api.client.ResourceFeed;
 import dev.gloo.cluster.ConfigException;
+import dev.gloo.cluster.Pki;
+import dev.gloo.store.raft.NodeConfig;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import dev.gloo.store.raft.NodeStatus;
 import dev.gloo.store.raft.RaftStoreNode;
 import java.io.IOException;
@@ -11,7 +19,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   JOIN             https://member:6443,...  members' API URLs, tried in turn  (unset: no join)
- *   JOIN_TOKEN_FILE  file holding a token the members accept (their admin token)
+ *   JOIN_TOKEN       the cluster's join token (or JOIN_TOKEN_FILE: a file holding it)
  *   JOIN_CA_FILE     PEM CA(s) that signed the members' API certificates
  * </pre>
  *
@@ -52,7 +59,7 @@ public final class ClusterJoin {
   }
 
   /** The join settings, if the env file asks this node to join. */
-  public static Optional<ClusterJoin> from(Map<String, String> env) {
+  public static Optional<ClusterJoin> from(Map<String, String> env, String joinToken) {
     String join = env.getOrDefault("JOIN", "").strip();
     if (join.isEmpty()) {
       return Optional.empty();
@@ -64,18 +71,19 @@ public final class ClusterJoin {
       }
       members.add(URI.create(u.strip().replaceAll("/+$", "")));
     }
-    String tokenFile = env.getOrDefault("JOIN_TOKEN_FILE", "").strip();
     String caFile = env.getOrDefault("JOIN_CA_FILE", "").strip();
-    if (tokenFile.isEmpty() || caFile.isEmpty()) {
-      throw new ConfigException("JOIN needs JOIN_TOKEN_FILE and JOIN_CA_FILE");
+    if (env.getOrDefault("JOIN_TOKEN", "").isBlank() && env.getOrDefault("JOIN_TOKEN_FILE", "").isBlank()) {
+      throw new ConfigException("JOIN needs the cluster's join token: set JOIN_TOKEN or JOIN_TOKEN_FILE");
+    }
+    if (caFile.isEmpty()) {
+      throw new ConfigException("JOIN needs JOIN_CA_FILE (the CA certificates of the members' API)");
     }
     try {
-      String token = Files.readString(Path.of(tokenFile)).strip();
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
           .sslContext(ResourceFeed.sslContext(Path.of(caFile))).build();
-      return Optional.of(new ClusterJoin(members, token, http));
-    } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException("JOIN: " + e.getMessage());
+      return Optional.of(new ClusterJoin(members, joinToken, http));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("JOIN_CA_FILE: " + e.getMessage());
     }
   }
 
@@ -113,6 +121,52 @@ public final class ClusterJoin {
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
         }
+      }
+    }
+  }
+
+  /**
+   * This node's peer certificate for mutual TLS, signed by a member (the join token authorizes
+   * the request), kept in {@code dir} ({@code peer.crt}, {@code peer.key}) and reused at the next
+   * start while it chains to {@code ca} and is valid. Retries for two minutes.
+   */
+  public NodeConfig.PeerTls peerCertificate(String nodeId, String host, X509Certificate ca, Path dir)
+      throws IOException, GeneralSecurityException, InterruptedException {
+    Path crt = dir.resolve("peer.crt");
+    Path key = dir.resolve("peer.key");
+    if (Files.exists(crt) && Files.exists(key)) {
+      X509Certificate cert = Pki.readCerts(crt)[0];
+      try {
+        cert.verify(ca.getPublicKey());
+        cert.checkValidity();
+        return new NodeConfig.PeerTls(Pki.readKey(key), cert, List.of(ca));
+      } catch (GeneralSecurityException stale) {
+        LOG.info("the stored peer certificate is not valid for the cluster CA ({}); asking for a new one",
+            stale.getMessage());
+      }
+    }
+    KeyPair pair = Pki.ecKey();
+    String body = json.writeValueAsString(json.createObjectNode().put("id", nodeId).put("host", host)
+        .put("publicKey", Base64.getEncoder().encodeToString(pair.getPublic().getEncoded())));
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (true) {
+      try {
+        X509Certificate cert = Pki.parseCerts(json.readTree(call("POST", "/gloo/v1/cluster/peer-certificate", body))
+            .path("certificate").asText()).get(0);
+        cert.verify(ca.getPublicKey()); // a member of another cluster cannot hand us its CA's certificate
+        Files.createDirectories(dir);
+        Files.deleteIfExists(key);
+        Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Pki.writePem(key, pair.getPrivate());
+        Pki.writePem(crt, cert);
+        LOG.info("peer certificate for {} signed by the cluster CA", nodeId);
+        return new NodeConfig.PeerTls(pair.getPrivate(), cert, List.of(ca));
+      } catch (IOException | IndexOutOfBoundsException | GeneralSecurityException e) {
+        if (System.nanoTime() > deadline) {
+          throw new ConfigException("no member signed this node's peer certificate: " + e.getMessage());
+        }
+        LOG.warn("asking for a peer certificate: {}; retrying", e.getMessage());
+        Thread.sleep(2000);
       }
     }
   }

@@ -6,6 +6,8 @@ import dev.gloo.apiserver.http.OperationsApi;
 import dev.gloo.apiserver.objects.ApiException;
 import dev.gloo.cluster.ConfigException;
 import dev.gloo.cluster.NodeSettings;
+import dev.gloo.cluster.PeerTls;
+import dev.gloo.cluster.Pki;
 import dev.gloo.store.InvalidRequestException;
 import dev.gloo.store.StoreException;
 import dev.gloo.store.raft.NodeStatus;
@@ -26,8 +28,9 @@ import java.util.regex.Pattern;
  *   POST   /gloo/v1/cluster/members                 {"id": ..., "address": "host:port"}  add a learner
  *   POST   /gloo/v1/cluster/members/ID/promote      learner to voter
  *   DELETE /gloo/v1/cluster/members/ID[?force=true] remove a member (dead or alive)
+ *   POST   /gloo/v1/cluster/peer-certificate        {"id", "host", "publicKey"}  sign a joining node's peer certificate
  *   POST   /gloo/v1/cluster/leave                   this node leaves (hands leadership over first)
- *   POST   /gloo/v1/cluster/transfer-leader?to=ID   move leadership
+ *   POST   /gloo/v1/cluster/transfer-leader[?to=ID] move leadership (to another live voter without to)
  * </pre>
  *
  * <p>A removal that would leave the remaining voters without a live majority is refused unless
@@ -38,10 +41,12 @@ final class Membership {
   private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private final RaftStoreNode store;
   private final ObjectMapper json;
+  private final java.util.Optional<PeerTls.Signer> peerSigner;
 
-  Membership(RaftStoreNode store, ObjectMapper json) {
+  Membership(RaftStoreNode store, ObjectMapper json, java.util.Optional<PeerTls.Signer> peerSigner) {
     this.store = store;
     this.json = json;
+    this.peerSigner = peerSigner;
   }
 
   OperationsApi.Response handle(String method, String path, Map<String, String[]> query, byte[] body) {
@@ -56,6 +61,12 @@ final class Membership {
           throw ApiException.badRequest(e.getMessage());
         }
         if (member(id) == null) {
+          // Ratis waits for a new member to answer before it commits the change; a node that is
+          // not up would hold the request until it times out. Say so at once instead.
+          if (!reachable(address)) {
+            throw new ApiException(409, "Conflict", "the Raft port of " + id + " at " + address
+                + " does not answer; start the node first", null);
+          }
           store.addLearner(id, address);
         }
         return status();
@@ -70,6 +81,9 @@ final class Membership {
         remove(id, "true".equals(first(query, "force")));
         return status();
       }
+      if (method.equals("POST") && path.equals("/cluster/peer-certificate")) {
+        return peerCertificate(parse(body));
+      }
       if (method.equals("POST") && path.equals("/cluster/leave")) {
         String self = store.nodeId();
         if (store.isLeader()) {
@@ -80,7 +94,10 @@ final class Membership {
         return status();
       }
       if (method.equals("POST") && path.equals("/cluster/transfer-leader")) {
-        String to = id(first(query, "to") == null ? "" : first(query, "to"));
+        // Without ?to=, any other live voter: what an operator wants before maintenance on the leader.
+        String to = first(query, "to") == null || first(query, "to").isEmpty()
+            ? otherVoter(store.status().leaderId().orElse(store.nodeId()))
+            : id(first(query, "to"));
         if (member(to) == null || !member(to).voter()) {
           throw ApiException.badRequest("to: " + to + " is not a voter of the cluster");
         }
@@ -93,6 +110,33 @@ final class Membership {
       throw ApiException.unavailable(e.getMessage());
     }
     throw new ApiException(404, "NotFound", "no operator endpoint " + method + " /gloo/v1" + path, null);
+  }
+
+  /**
+   * Signs a joining node's peer certificate: {@code {"id", "host", "publicKey"}} (the key as
+   * base64 DER) answers {@code {"certificate": PEM}}. Only members holding the CA key can.
+   */
+  private OperationsApi.Response peerCertificate(JsonNode req) {
+    String id = id(req.path("id").asText(""));
+    String host = req.path("host").asText("");
+    if (!host.matches("[A-Za-z0-9.:-]{1,253}")) {
+      throw ApiException.badRequest("host \"" + host + "\" must be the host name or IP address of the node's Raft port");
+    }
+    PeerTls.Signer signer = peerSigner.orElseThrow(() -> new ApiException(409, "Conflict", store.nodeId()
+        + " does not hold the cluster CA key (PEER_TLS_CA_KEY_FILE) and cannot sign peer certificates;"
+        + " join through a member that does, or give the node PEER_TLS_CERT_FILE and PEER_TLS_KEY_FILE", null));
+    try {
+      java.security.PublicKey key = java.security.KeyFactory.getInstance("EC").generatePublic(
+          new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(req.path("publicKey").asText(""))));
+      com.fasterxml.jackson.databind.node.ObjectNode out = json.createObjectNode();
+      out.put("certificate", Pki.pem(signer.sign(id, host, key)));
+      out.put("ca", Pki.pem(signer.ca()));
+      return new OperationsApi.Response(200, "application/json", json.writeValueAsBytes(out));
+    } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
+      throw ApiException.badRequest("publicKey must be a base64 EC public key (X.509 DER): " + e.getMessage());
+    } catch (IOException e) {
+      throw new StoreException("cannot sign: " + e.getMessage());
+    }
   }
 
   private void remove(String id, boolean force) {

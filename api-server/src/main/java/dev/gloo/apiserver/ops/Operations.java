@@ -6,6 +6,7 @@ import dev.gloo.apiserver.http.OperationsApi;
 import dev.gloo.apiserver.objects.ApiException;
 import dev.gloo.cluster.NodeSettings;
 import dev.gloo.store.raft.RaftStoreNode;
+import dev.gloo.store.raft.SnapshotArchive;
 import dev.gloo.translator.GatewayResources;
 import dev.gloo.translator.TranslationResult;
 import dev.gloo.translator.envoy.EnvoyYaml;
@@ -32,13 +33,13 @@ public final class Operations implements OperationsApi {
   private final Membership membership;
 
   public Operations(RaftStoreNode store, XdsServer xds, NodeSettings.HostPort xdsAddress,
-      Supplier<TranslationResult> latest, ObjectMapper json) {
+      Supplier<TranslationResult> latest, ObjectMapper json, java.util.Optional<dev.gloo.cluster.PeerTls.Signer> peerSigner) {
     this.store = store;
     this.xds = xds;
     this.xdsAddress = xdsAddress;
     this.latest = latest;
     this.json = json;
-    this.membership = new Membership(store, json);
+    this.membership = new Membership(store, json, peerSigner);
   }
 
   @Override
@@ -55,6 +56,8 @@ public final class Operations implements OperationsApi {
         out.set("xds", json.valueToTree(xds.stats()));
         return json(out);
       }
+      case "/cluster/snapshot":
+        return snapshot();
       case "/cluster/xds": {
         ObjectNode out = json.createObjectNode();
         out.put("address", xdsAddress.host() + ":" + xds.port());
@@ -63,6 +66,38 @@ public final class Operations implements OperationsApi {
       }
       default:
         throw new ApiException(404, "NotFound", "no operator endpoint /gloo/v1" + path, null);
+    }
+  }
+
+  /**
+   * A backup of the store ({@link dev.gloo.store.raft.SnapshotArchive}), written to a file under
+   * the data directory first so that its SHA-256 can go in a header before the body.
+   */
+  private Response snapshot() {
+    java.nio.file.Path file = store.config().dataDir().resolve("backup-tmp")
+        .resolve("snapshot-" + java.util.UUID.randomUUID() + ".zip");
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.security.MessageDigest digest = SnapshotArchive.sha256();
+      SnapshotArchive.Info info;
+      try (java.io.OutputStream out = new java.security.DigestOutputStream(
+          new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)), digest)) {
+        info = store.backup(out);
+      }
+      return Response.temporaryFile("application/zip", file, Map.of(
+          "X-Gloo-Snapshot-Sha256", java.util.HexFormat.of().formatHex(digest.digest()),
+          "X-Gloo-Snapshot-Revision", Long.toString(info.revision()),
+          "Content-Disposition", "attachment; filename=\"gloo-snapshot-" + info.revision() + ".zip\""));
+    } catch (IOException | RuntimeException e) {
+      try {
+        java.nio.file.Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // the failure below is what the caller needs to see
+      }
+      if (e instanceof dev.gloo.store.StoreUnavailableException u) {
+        throw ApiException.unavailable(u.getMessage());
+      }
+      throw new ApiException(500, "InternalError", "cannot write the snapshot: " + e.getMessage(), null);
     }
   }
 

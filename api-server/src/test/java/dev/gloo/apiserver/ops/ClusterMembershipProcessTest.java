@@ -51,7 +51,7 @@ class ClusterMembershipProcessTest {
       Process node4 = ProcessCluster.command(env).redirectErrorStream(true)
           .redirectOutput(tmp.resolve("node4.log").toFile()).start();
       try {
-        awaitMembers(c, "node1", m -> voter(m, "node4"), "node4 becomes a voter");
+        awaitMembers(c, "node1", m -> ProcessCluster.isVoter(m, "node4"), "node4 becomes a voter");
         List<String> asNode4 = List.of("--server", "https://127.0.0.1:" + api4,
             "--certificate-authority", tmp.resolve("node4/tls/ca.crt").toString(), "--token", c.token());
         ProcessCluster.Result created = kubectlAt(c, asNode4, "create", "namespace", "joined");
@@ -62,7 +62,7 @@ class ClusterMembershipProcessTest {
         Files.writeString(empty, "{}");
         ProcessCluster.Result left = kubectlAt(c, asNode4, "create", "--raw", "/gloo/v1/cluster/leave", "-f", empty.toString());
         assertEquals(0, left.code(), left.out());
-        awaitMembers(c, "node1", m -> m.size() == 3 && !member(m, "node4"), "node4 left");
+        awaitMembers(c, "node1", m -> m.size() == 3 && !ProcessCluster.isMember(m, "node4"), "node4 left");
       } finally {
         node4.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
       }
@@ -86,24 +86,6 @@ class ClusterMembershipProcessTest {
       throw new AssertionError("kubectl " + all + " did not finish");
     }
     return new ProcessCluster.Result(p.exitValue(), new String(p.getInputStream().readAllBytes()));
-  }
-
-  private static boolean member(JsonNode members, String id) {
-    for (JsonNode m : members) {
-      if (m.path("id").asText().equals(id)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean voter(JsonNode members, String id) {
-    for (JsonNode m : members) {
-      if (m.path("id").asText().equals(id) && m.path("voter").asBoolean()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void awaitMembers(ProcessCluster c, String via, java.util.function.Predicate<JsonNode> ok, String what)

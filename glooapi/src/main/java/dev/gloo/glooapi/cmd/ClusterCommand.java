@@ -18,15 +18,45 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code glooapi cluster}: the state of the control nodes. */
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect the control cluster.",
-    subcommands = {ClusterCommand.Status.class})
+/** {@code glooapi cluster}: the state of the control nodes, and changes to their membership. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Inspect and change the control cluster.",
+    subcommands = {ClusterCommand.Status.class, MembershipCommands.Join.class, MembershipCommands.Leave.class,
+        MembershipCommands.Remove.class, MembershipCommands.TransferLeader.class, ClusterCommand.InitCa.class})
 public final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: status");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: status, join, leave, remove, transfer-leader, init-ca");
+  }
+
+  /** {@code cluster init-ca --dir D}: the CA of the nodes' mutual TLS (offline, no server). */
+  @Command(name = "init-ca", mixinStandardHelpOptions = true,
+      description = {"Create the cluster CA for peer (Raft) mutual TLS: DIR/ca.crt and DIR/ca.key (mode 600).",
+          "Give every node PEER_TLS_CA_FILE=ca.crt; nodes that issue certificates (the first ones) also"
+              + " PEER_TLS_CA_KEY_FILE=ca.key. A joining node needs only ca.crt and the join token."})
+  static final class InitCa implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where to write the CA.")
+    java.nio.file.Path dir;
+
+    @Override
+    public Integer call() {
+      GlooApi root = GlooApi.of(spec);
+      java.nio.file.Path target = root.env().workingDir().resolve(dir);
+      try {
+        dev.gloo.cluster.PeerTls.initCa(target);
+      } catch (dev.gloo.cluster.ConfigException e) {
+        throw new CliException(e.getMessage());
+      } catch (IOException | java.security.GeneralSecurityException e) {
+        throw new CliException("cannot create the CA in " + dir + ": " + e.getMessage());
+      }
+      root.out().println("cluster CA written: " + dir.resolve("ca.crt") + " (certificate), " + dir.resolve("ca.key")
+          + " (key, keep it secret)");
+      root.out().flush();
+      return 0;
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.UUID;
  *     formed; ignored once the data directory holds a Raft log. Empty for a node that joins a
  *     running cluster: it waits until a member adds it.
  * @param tuning timeouts and retention
+ * @param peerTls mutual TLS between the nodes (Raft and the nodes' clients), or plaintext
  */
 public record NodeConfig(
     String nodeId,
@@ -28,7 +29,31 @@ public record NodeConfig(
     Path dataDir,
     String clusterId,
     Map<String, String> initialMembers,
-    Tuning tuning) {
+    Tuning tuning,
+    java.util.Optional<PeerTls> peerTls) {
+
+  public NodeConfig(String nodeId, String raftHost, int raftPort, Path dataDir, String clusterId,
+      Map<String, String> initialMembers, Tuning tuning) {
+    this(nodeId, raftHost, raftPort, dataDir, clusterId, initialMembers, tuning, java.util.Optional.empty());
+  }
+
+  /**
+   * This node's peer certificate and key, and the CA certificates a peer's certificate must
+   * chain to: every connection between nodes is TLS with a certificate on both sides.
+   */
+  public record PeerTls(java.security.PrivateKey key, java.security.cert.X509Certificate certificate,
+      java.util.List<java.security.cert.X509Certificate> trusted) {
+    public PeerTls {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(certificate, "certificate");
+      trusted = java.util.List.copyOf(trusted);
+    }
+  }
+
+  public NodeConfig withPeerTls(PeerTls tls) {
+    return new NodeConfig(nodeId, raftHost, raftPort, dataDir, clusterId, initialMembers, tuning,
+        java.util.Optional.of(tls));
+  }
 
   public NodeConfig {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -38,6 +63,7 @@ public record NodeConfig(
     UUID.fromString(clusterId); // must be a UUID: it names the Raft group
     initialMembers = Map.copyOf(new LinkedHashMap<>(initialMembers));
     Objects.requireNonNull(tuning, "tuning");
+    Objects.requireNonNull(peerTls, "peerTls");
   }
 
   public String raftAddress() {

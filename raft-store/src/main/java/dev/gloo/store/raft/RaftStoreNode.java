@@ -40,7 +40,9 @@ import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -72,7 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftStoreNode implements Store, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftStoreNode.class);
-  private static final String CLUSTER_ID_FILE = "CLUSTER_ID";
+  static final String CLUSTER_ID_FILE = "CLUSTER_ID";
 
   private final NodeConfig config;
   private final RaftGroupId groupId;
@@ -104,6 +106,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
         .setGroup(group)
         .setStateMachine(stateMachine)
         .setProperties(serverProperties(config))
+        .setParameters(parameters(config))
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
   }
@@ -165,6 +168,17 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
     RaftServerConfigKeys.Read.setTimeout(p, duration(t.requestTimeout()));
+    return p;
+  }
+
+  /**
+   * The TLS of every gRPC channel of this node, server and client side alike: with peer TLS,
+   * each side shows a certificate and requires the other's to chain to a trusted CA.
+   */
+  private static Parameters parameters(NodeConfig config) {
+    Parameters p = new Parameters();
+    config.peerTls().ifPresent(tls -> GrpcConfigKeys.TLS.setConf(p,
+        new GrpcTlsConfig(tls.key(), tls.certificate(), tls.trusted(), true)));
     return p;
   }
 
@@ -423,6 +437,32 @@ public final class RaftStoreNode implements Store, AutoCloseable {
         members);
   }
 
+  /**
+   * Writes a backup of the store ({@link SnapshotArchive}) to {@code out}: a RocksDB checkpoint
+   * taken after a linearizable read barrier, so it holds every write acknowledged before the
+   * call. A checkpoint is one consistent point of the database: the revision and applied index
+   * it records are those of its contents.
+   */
+  public SnapshotArchive.Info backup(java.io.OutputStream out) {
+    revision();
+    Path tmp = config.dataDir().resolve("backup-tmp").resolve(UUID.randomUUID().toString());
+    try {
+      Files.createDirectories(tmp.getParent());
+      engine().checkpoint(tmp);
+      return SnapshotArchive.write(tmp, config.nodeId(), java.time.Instant.now(), out);
+    } catch (IOException e) {
+      throw new StoreException("cannot write a backup: " + e.getMessage(), e);
+    } finally {
+      try (Stream<Path> walk = Files.exists(tmp) ? Files.walk(tmp) : Stream.empty()) {
+        for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        LOG.warn("cannot delete the backup checkpoint {}: {}", tmp, e.getMessage());
+      }
+    }
+  }
+
   public boolean isLeader() {
     return division().getInfo().isLeader();
   }
@@ -440,19 +480,35 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     setConfiguration(args, "add " + id + " as learner");
   }
 
-  /** Turns a learner into a voter. */
+  /**
+   * Turns a learner into a voter, in two configuration changes: the learner is removed, then
+   * added back as a voter. Ratis (3.3) never marks a listener as caught up on the leader, so a
+   * listener turned voter in place keeps receiving "initializing" appends and its server stays
+   * in STARTING (serving no reads) until leadership changes. Added as a new voter, it goes
+   * through Ratis's staging instead: counted toward no quorum until it has caught up (it holds
+   * the log already, so that is quick), then marked caught up and started.
+   */
   public void promote(String id) {
-    changeMembers(id, (voters, learners) -> {
-      RaftPeer p = learners.remove(id);
-      if (p == null) {
-        if (voters.containsKey(id)) {
-          return false;
-        }
-        throw new InvalidRequestException("member", id + " is not a learner of the cluster");
-      }
-      voters.put(id, RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
-      return true;
-    }, "promote " + id);
+    RaftConfiguration conf = division().getRaftConf();
+    if (byId(conf.getCurrentPeers()).containsKey(id)) {
+      return;
+    }
+    RaftPeer learner = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER)).get(id);
+    if (learner == null) {
+      throw new InvalidRequestException("member", id + " is not a learner of the cluster");
+    }
+    changeMembers(id, (voters, learners) -> learners.remove(id) != null, "remove learner " + id + " to promote it");
+    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of(RaftPeer.newBuilder(learner).setStartupRole(RaftPeerRole.FOLLOWER).build()))
+        .setListenersInNewConf(List.of())
+        .setMode(SetConfigurationRequest.Mode.ADD)
+        .build();
+    try {
+      setConfiguration(args, "add " + id + " as voter");
+    } catch (StoreUnavailableException e) {
+      throw new StoreUnavailableException(id + " was removed as a learner but not added back as a voter ("
+          + e.getMessage() + "); add it again", e);
+    }
   }
 
   /** Removes a voter or learner (which need not be running). */
@@ -555,6 +611,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
       RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
       RaftClient fresh = RaftClient.newBuilder()
           .setProperties(p)
+          .setParameters(parameters(config))
           .setRaftGroup(RaftGroup.valueOf(groupId, List.copyOf(peers.values())))
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               (int) Math.max(10, config.tuning().requestTimeout().toMillis() / 100),

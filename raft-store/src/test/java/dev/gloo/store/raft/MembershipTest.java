@@ -53,6 +53,8 @@ class MembershipTest {
           ThreeNodeClusterTest.awaitLocalRevision(joiner, target);
           c.leader().promote(id);
           awaitMember(c, id, true);
+          // A promoted learner serves linearizable reads (its Raft server left STARTING).
+          joiner.awaitReady(Duration.ofSeconds(30));
         }
         assertEquals(Map.of("n1", true, "n2", true, "n3", true, "n4", true, "n5", true), members(c));
         int atFive = acknowledged.size();
