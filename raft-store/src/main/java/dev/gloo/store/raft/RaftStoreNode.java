@@ -452,19 +452,33 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     setConfiguration(args, "add " + id + " as learner");
   }
 
-  /** Turns a learner into a voter. */
+  /**
+   * Turns a learner into a voter: the learner leaves the membership and comes back as a new
+   * voter, which the leader brings up to date (Ratis staging) before the change commits, so
+   * it counts toward the quorum only once it has the log.
+   *
+   * <p>Why not move it from learners to voters in one change: Ratis marks the leader's
+   * replication to a peer "caught up" after staging only for voters, so a learner's stays
+   * "initializing" forever, also once it is a voter in place. Such a node applies the log but
+   * its server never reaches RUNNING and refuses every client request: a joined node answered
+   * no linearizable read (and was never ready) until the leadership happened to change.
+   */
   public void promote(String id) {
-    changeMembers(id, (voters, learners) -> {
-      RaftPeer p = learners.remove(id);
-      if (p == null) {
-        if (voters.containsKey(id)) {
-          return false;
-        }
-        throw new InvalidRequestException("member", id + " is not a learner of the cluster");
+    RaftConfiguration conf = division().getRaftConf();
+    RaftPeer learner = byId(conf.getCurrentPeers(RaftPeerRole.LISTENER)).get(id);
+    if (learner == null) {
+      if (byId(conf.getCurrentPeers()).containsKey(id)) {
+        return;
       }
-      voters.put(id, RaftPeer.newBuilder(p).setStartupRole(RaftPeerRole.FOLLOWER).build());
-      return true;
-    }, "promote " + id);
+      throw new InvalidRequestException("member", id + " is not a learner of the cluster");
+    }
+    removeMember(id);
+    SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(List.of(RaftPeer.newBuilder(learner).setStartupRole(RaftPeerRole.FOLLOWER).build()))
+        .setListenersInNewConf(List.of())
+        .setMode(SetConfigurationRequest.Mode.ADD)
+        .build();
+    setConfiguration(args, "add " + id + " as voter");
   }
 
   /** Removes a voter or learner (which need not be running). */

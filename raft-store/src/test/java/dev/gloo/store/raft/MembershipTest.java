@@ -89,6 +89,24 @@ class MembershipTest {
   }
 
   @Test
+  void aNodeThatJoinedServesLinearizableReadsAndWrites() {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      long written = c.leader().txn(Txn.put("/j/before", new byte[] {1})).revision();
+      RaftStoreNode joiner = c.startJoiner("n4");
+      c.leader().addLearner("n4", c.address("n4"));
+      awaitMember(c, "n4", false);
+      ThreeNodeClusterTest.awaitLocalRevision(joiner, written);
+      c.leader().promote("n4");
+      awaitMember(c, "n4", true);
+
+      assertEquals(written, joiner.get("/j/before").orElseThrow().modRevision());
+      TxnResult after = joiner.txn(Txn.put("/j/after", new byte[] {2}));
+      assertTrue(after.revision() > written);
+      assertEquals(after.revision(), c.node("n1").get("/j/after").orElseThrow().modRevision());
+    }
+  }
+
+  @Test
   void leadershipMovesToTheNamedNodeAndWritesGoOn() {
     try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
       RaftStoreNode leader = c.leader();
