@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -148,6 +149,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     NodeConfig.Tuning t = config.tuning();
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().resolve("raft").toFile()));
+    RaftConfigKeys.Rpc.setType(p, new ReplicationRpc()); // gRPC; see ReplicationRpc for the one change
     GrpcConfigKeys.Server.setHost(p, config.raftHost());
     GrpcConfigKeys.Server.setPort(p, config.raftPort());
     // Room for the largest transaction (3 MiB) plus framing, everywhere an entry passes.
