@@ -17,9 +17,9 @@ import org.apache.ratis.server.raftlog.RaftLog;
  *
  * <p>Why: Ratis 3.3.0 sends from the follower's matchIndex + 1 instead whenever that is higher
  * ({@code LogAppenderBase.getNextIndexForInconsistency}), but the leader's matchIndex for a
- * follower outlives the follower's log. A follower killed and restarted without the tail it
- * had acknowledged, or one that came back with an empty disk under the same id, got heartbeats
- * from an index it did not have, answered with the index it needed, and was ignored, for ever
+ * follower can be ahead of the follower's log (seen after a kill -9 and restart, and for a
+ * node back with an empty disk under the same id). Such a follower got heartbeats from an
+ * index it did not have, answered with the index it needed, and was ignored, for ever
  * (RATIS-2523): it never caught up, kept starting elections its peers refused, and answered no
  * linearizable read. nextIndex only says where to send from; what counts for commit is the
  * matchIndex, which this does not touch.
