@@ -166,7 +166,8 @@ public final class Nemesis {
           break;
         }
         long t = history.now();
-        ApiClient.Response r = operator().post(from.get(), "/gloo/v1/cluster/transfer-leader?to=" + to.get(), null);
+        ApiClient.Response r = operatorCall(() -> operator().post(from.get(),
+            "/gloo/v1/cluster/transfer-leader?to=" + to.get(), null));
         leaderFaults.add(new LeaderFault("transfer " + from.get() + "->" + to.get(), t));
         transfers++;
         if (r.ok()) {
@@ -181,7 +182,7 @@ public final class Nemesis {
         String victim = ids.get(0);
         boolean wasLeader = cluster.leader().map(victim::equals).orElse(false);
         long t = history.now();
-        ApiClient.Response r = operator().post(victim, "/gloo/v1/cluster/leave", null);
+        ApiClient.Response r = operatorCall(() -> operator().post(victim, "/gloo/v1/cluster/leave", null));
         if (!r.ok()) {
           note(victim + " could not leave: " + r.status() + " " + r.body().path("message").asText());
           break;
@@ -205,7 +206,7 @@ public final class Nemesis {
         boolean wasLeader = cluster.leader().map(joiner::equals).orElse(false);
         String via = followerOf(ids);
         long t = history.now();
-        ApiClient.Response r = operator().delete(via, "/gloo/v1/cluster/members/" + joiner, null);
+        ApiClient.Response r = operatorCall(() -> operator().delete(via, "/gloo/v1/cluster/members/" + joiner, null));
         if (wasLeader) {
           leaderFaults.add(new LeaderFault("remove " + joiner, t));
         }
@@ -252,6 +253,28 @@ public final class Nemesis {
     }
     cluster.awaitReady(id, Duration.ofSeconds(120));
     note(id + " joined as a voter");
+  }
+
+  private interface OperatorRequest {
+    ApiClient.Response send() throws Exception;
+  }
+
+  /**
+   * An operator request, retried as an operator would when no answer came (a loaded machine
+   * can take seconds to accept a TLS connection); gives up after three tries.
+   */
+  private ApiClient.Response operatorCall(OperatorRequest request) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return request.send();
+      } catch (java.io.IOException e) {
+        note("operator request got no answer (" + e + ")" + (attempt < 3 ? "; again" : ""));
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
   }
 
   /** A client of the operator endpoints, trusting every node's CA as it is now. */
