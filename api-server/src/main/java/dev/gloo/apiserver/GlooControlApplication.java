@@ -122,6 +122,9 @@ public final class GlooControlApplication extends Application<Configuration> {
         "  loggers:",
         "    dev.gloo: INFO",
         "    io.dropwizard.core.server: INFO",
+        // elections: who timed out, who voted, who skipped (a few lines per election)
+        "    org.apache.ratis.server.impl.FollowerState: INFO",
+        "    org.apache.ratis.server.impl.LeaderElection: INFO",
         "  appenders:",
         "    - type: console",
         "      target: stdout",

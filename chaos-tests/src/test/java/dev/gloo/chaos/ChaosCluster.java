@@ -42,6 +42,8 @@ public final class ChaosCluster implements AutoCloseable {
 
   private final Path dir;
   private final List<String> ids = new ArrayList<>();
+  /** One more node, not in the initial cluster: it joins and is removed by the nemesis. */
+  private final String spare;
   private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
   private final Map<String, Integer> apiPorts = new LinkedHashMap<>();
   private final Map<String, Integer> adminPorts = new LinkedHashMap<>();
@@ -54,31 +56,37 @@ public final class ChaosCluster implements AutoCloseable {
   private final Set<String> paused = new LinkedHashSet<>();
   private final HttpClient admin = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final String token = "chaos-token-" + UUID.randomUUID();
+  private final String clusterId;
+  private final String initialCluster;
 
   public ChaosCluster(Path dir, int size) throws IOException {
     this.dir = dir;
     Files.createDirectories(dir);
-    for (int i = 1; i <= size; i++) {
+    List<String> all = new ArrayList<>();
+    for (int i = 1; i <= size + 1; i++) {
       String id = "node" + i;
-      ids.add(id);
+      all.add(id);
       raftPorts.put(id, freePort());
       apiPorts.put(id, freePort());
       adminPorts.put(id, freePort());
       xdsPorts.put(id, freePort());
     }
+    ids.addAll(all.subList(0, size));
+    spare = all.get(size);
     Files.writeString(dir.resolve("admin.token"), token + "\n");
-    String clusterId = UUID.randomUUID().toString();
+    clusterId = UUID.randomUUID().toString();
     StringBuilder initial = new StringBuilder();
     for (String id : ids) {
       initial.append(initial.length() == 0 ? "" : ",").append(id).append('=').append(host(id)).append(':')
           .append(raftPorts.get(id));
     }
+    initialCluster = initial.toString();
     String localName = localHostName();
-    for (int from = 1; from <= size; from++) {
-      String f = ids.get(from - 1);
+    for (int from = 1; from <= all.size(); from++) {
+      String f = all.get(from - 1);
       StringBuilder hosts = new StringBuilder("127.0.0.1 localhost " + localName + "\n");
-      for (int to = 1; to <= size; to++) {
-        String t = ids.get(to - 1);
+      for (int to = 1; to <= all.size(); to++) {
+        String t = all.get(to - 1);
         if (from == to) {
           hosts.append("127.0.0.1 ").append(host(t)).append('\n');
         } else {
@@ -89,19 +97,69 @@ public final class ChaosCluster implements AutoCloseable {
         }
       }
       Files.writeString(hostsFile(f), hosts.toString());
-      Files.writeString(envFile(f), String.join("\n",
-          "NODE_ID=" + f,
-          "CLUSTER_ID=" + clusterId,
-          "DATA_DIR=" + dir.resolve(f),
-          "RAFT_ADDRESS=" + host(f) + ":" + raftPorts.get(f),
-          "INITIAL_CLUSTER=" + initial,
-          "ADMIN_ADDRESS=127.0.0.1:" + adminPorts.get(f),
-          "API_ADDRESS=127.0.0.1:" + apiPorts.get(f),
-          "XDS_ADDRESS=127.0.0.1:" + xdsPorts.get(f),
-          "EXTAUTH_SOCKET=" + dir.resolve(f + "-extauth.sock"),
-          "TOKEN_FILE=" + dir.resolve("admin.token")) + "\n");
+      writeEnv(f, f.equals(spare));
       clientLinks.put(f, new LinkProxy("client->" + f, "127.0.0.1", 0,
           new InetSocketAddress("127.0.0.1", apiPorts.get(f))));
+    }
+  }
+
+  /**
+   * The node's env file: a founding member lists the initial cluster; a joining one names the
+   * other members' APIs instead (learner, catch up, voter), as a user adds a node.
+   */
+  private void writeEnv(String id, boolean joining) throws IOException {
+    List<String> lines = new ArrayList<>(List.of(
+        "NODE_ID=" + id,
+        "CLUSTER_ID=" + clusterId,
+        "DATA_DIR=" + dir.resolve(id),
+        "RAFT_ADDRESS=" + host(id) + ":" + raftPorts.get(id),
+        "ADMIN_ADDRESS=127.0.0.1:" + adminPorts.get(id),
+        "API_ADDRESS=127.0.0.1:" + apiPorts.get(id),
+        "XDS_ADDRESS=127.0.0.1:" + xdsPorts.get(id),
+        "EXTAUTH_SOCKET=" + dir.resolve(id + "-extauth.sock"),
+        "TOKEN_FILE=" + dir.resolve("admin.token")));
+    if (joining) {
+      List<String> members = ids.stream().filter(m -> !m.equals(id)).toList();
+      lines.add("JOIN=" + String.join(",", members.stream().map(m -> "https://127.0.0.1:" + apiPorts.get(m)).toList()));
+      lines.add("JOIN_TOKEN_FILE=" + dir.resolve("admin.token"));
+      lines.add("JOIN_CA_FILE=" + dir.resolve(id + "-join-ca.crt"));
+    } else {
+      lines.add("INITIAL_CLUSTER=" + initialCluster);
+    }
+    Files.writeString(envFile(id), String.join("\n", lines) + "\n");
+  }
+
+  /**
+   * Makes a stopped node a newcomer: its store data is deleted (the TLS material stays, so
+   * clients keep trusting it) and its env file joins through the other members.
+   */
+  public void resetToJoin(String id) throws IOException {
+    if (isRunning(id)) {
+      throw new IllegalStateException(id + " is running");
+    }
+    Path data = dir.resolve(id);
+    for (String part : List.of("raft", "db", "snapshots", "CLUSTER_ID")) {
+      deleteTree(data.resolve(part));
+    }
+    StringBuilder cas = new StringBuilder();
+    for (String m : ids) {
+      Path ca = dir.resolve(m).resolve("tls").resolve("ca.crt");
+      if (!m.equals(id) && Files.exists(ca)) {
+        cas.append(Files.readString(ca));
+      }
+    }
+    Files.writeString(dir.resolve(id + "-join-ca.crt"), cas.toString());
+    writeEnv(id, true);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var paths = Files.walk(p)) {
+      for (Path q : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
     }
   }
 
@@ -121,8 +179,14 @@ public final class ChaosCluster implements AutoCloseable {
     return dir;
   }
 
+  /** The founding members; the clients and the partitions use these. */
   public List<String> ids() {
     return List.copyOf(ids);
+  }
+
+  /** The node outside the initial cluster, for joins. */
+  public String spare() {
+    return spare;
   }
 
   public Path envFile(String id) {
@@ -304,9 +368,19 @@ public final class ChaosCluster implements AutoCloseable {
     }
   }
 
+  /** The members {@code observer} reports: id to whether it votes; empty if it does not answer. */
+  public Map<String, Boolean> members(String observer) {
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    status(observer).ifPresent(s -> s.path("store").path("members")
+        .forEach(m -> out.put(m.path("id").asText(), m.path("voter").asBoolean())));
+    return out;
+  }
+
   /** The node that says it leads, if any answers so. */
   public Optional<String> leader() {
-    for (String id : ids) {
+    List<String> candidates = new ArrayList<>(ids);
+    candidates.add(spare);
+    for (String id : candidates) {
       Optional<JsonNode> s = status(id);
       if (s.isPresent() && "LEADER".equalsIgnoreCase(s.get().path("store").path("role").asText())) {
         return Optional.of(id);

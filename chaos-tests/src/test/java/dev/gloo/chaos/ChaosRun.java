@@ -117,7 +117,7 @@ public final class ChaosRun {
         if (nemesis.isolations() > 0 && nemesis.isolationsThatCut() == 0) {
           anomalies.add("the others still followed every isolated leader: the partitions did not cut Raft");
         }
-        Availability availability = Availability.of(ops, start, end, nemesis.leaderKills());
+        Availability availability = Availability.of(ops, start, end, nemesis.leaderFaults());
 
         for (String id : ids) {
           summary.append(id).append(" /status: ").append(cluster.status(id).map(Object::toString).orElse("(no answer)"))
@@ -136,7 +136,7 @@ public final class ChaosRun {
         if (summary.length() > 0) {
           System.out.println(summary);
         }
-        if (!anomalies.isEmpty()) {
+        if (!anomalies.isEmpty() || Boolean.getBoolean("chaos.keep")) {
           Path evidence = c.outDir().resolve(c.name() + "-" + c.seed());
           List<String> xdsEvents = new ArrayList<>();
           monitors.forEach(m -> xdsEvents.addAll(m.events()));
@@ -167,9 +167,8 @@ public final class ChaosRun {
     b.append(String.format("linearizability: %s in %d ms%n", lin.verdict(), lin.nanos() / 1_000_000));
     b.append(String.format("longest window without an acknowledged write: %.2f s (from %.2f s)%n",
         a.longestGapNanos() / 1e9, a.gapFromNanos() / 1e9));
-    b.append("leader kill -> next acknowledged write: ").append(a.recoveries().isEmpty() ? "no leader killed"
-        : a.recoveries().stream().map(r -> r.map(n -> String.format("%.2f s", n / 1e9)).orElse("never"))
-            .collect(Collectors.joining(", "))).append('\n');
+    b.append("leader fault -> next acknowledged write: ").append(a.recoveries().isEmpty() ? "no leader fault"
+        : a.recoveries().stream().map(Availability.Recovery::toString).collect(Collectors.joining(", "))).append('\n');
     b.append(String.format("xDS: route writes acknowledged up to /v%d (%d attempts), final /v%d; %d monitors, %d"
         + " responses, %d streams; convergence after the last heal: %s%n", writer.acknowledged(), writer.attempts(),
         finalCounter, monitors.size(), monitors.stream().mapToInt(m -> m.observations().size()).sum(),
@@ -178,6 +177,7 @@ public final class ChaosRun {
             .collect(Collectors.joining(", "))));
     b.append(String.format("leader isolations: %d, after which the others no longer followed it: %d%n",
         nemesis.isolations(), nemesis.isolationsThatCut()));
+    b.append(String.format("leadership transfers asked: %d, done: %d%n", nemesis.transfers(), nemesis.transfersDone()));
     b.append("nemesis:\n");
     nemesis.log().forEach(l -> b.append("  ").append(l).append('\n'));
     b.append("anomalies: ").append(anomalies.size()).append('\n');
@@ -268,7 +268,9 @@ public final class ChaosRun {
       Files.writeString(out.resolve("schedule.txt"), schedule.toString());
       Files.write(out.resolve("xds-monitors.txt"), xdsEvents);
       Files.writeString(out.resolve("summary.txt"), summary + "\n" + String.join("\n", anomalies) + "\n");
-      for (String id : cluster.ids()) {
+      List<String> nodes = new ArrayList<>(cluster.ids());
+      nodes.add(cluster.spare());
+      for (String id : nodes) {
         if (Files.exists(cluster.logFile(id))) {
           Files.copy(cluster.logFile(id), out.resolve(id + ".log"), StandardCopyOption.REPLACE_EXISTING);
         }

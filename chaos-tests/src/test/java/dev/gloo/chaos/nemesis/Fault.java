@@ -17,5 +17,11 @@ public enum Fault {
   /** Two halves that only one bridge node connects (it sees both, they do not see each other). */
   PARTITION_BRIDGE,
   /** Cut the clients' links to a random node; Raft between the nodes stays. */
-  CLIENT_PARTITION
+  CLIENT_PARTITION,
+  /** Ask the cluster to hand leadership to a random other voter. */
+  LEADER_TRANSFER,
+  /** A random member leaves ({@code /cluster/leave}), loses its data, and joins again as a new node. */
+  LEAVE_AND_REJOIN,
+  /** A node outside the cluster joins (learner, then voter) and is removed again. */
+  JOIN_AND_REMOVE
 }

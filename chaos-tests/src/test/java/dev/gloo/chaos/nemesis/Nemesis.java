@@ -1,13 +1,16 @@
 package dev.gloo.chaos.nemesis;
 
 import dev.gloo.chaos.ChaosCluster;
+import dev.gloo.chaos.checker.Availability.LeaderFault;
 import dev.gloo.chaos.history.History;
+import dev.gloo.chaos.workload.ApiClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Plays a {@link Schedule} against a {@link ChaosCluster}: starts each fault, holds it, heals
@@ -19,9 +22,11 @@ public final class Nemesis {
   private final ChaosCluster cluster;
   private final History history;
   private final Schedule schedule;
-  private final List<Long> leaderKills = new ArrayList<>();
+  private final List<LeaderFault> leaderFaults = new ArrayList<>();
   private final List<String> log = new ArrayList<>();
   private int isolations;
+  private int transfers;
+  private int transfersDone;
   private int isolationsThatCut;
   private long lastHealNanos;
   private Thread thread;
@@ -89,7 +94,7 @@ public final class Nemesis {
         long t = history.now();
         cluster.kill(victim);
         if (wasLeader) {
-          leaderKills.add(t);
+          leaderFaults.add(new LeaderFault("kill " + victim, t));
         }
         note("kill -9 " + victim + (wasLeader ? " (leader)" : ""));
         hold(step);
@@ -102,7 +107,12 @@ public final class Nemesis {
       case PAUSE_LEADER:
       case PAUSE_FOLLOWER: {
         String victim = step.fault() == Fault.PAUSE_LEADER ? leaderOr(ids.get(0)) : followerOf(ids);
+        boolean wasLeader = cluster.leader().map(victim::equals).orElse(false);
+        long t = history.now();
         cluster.pause(victim);
+        if (wasLeader) {
+          leaderFaults.add(new LeaderFault("pause " + victim, t));
+        }
         note("kill -STOP " + victim);
         hold(step);
         cluster.resume(victim);
@@ -113,7 +123,12 @@ public final class Nemesis {
         String leader = leaderOr(ids.get(0));
         List<String> others = new ArrayList<>(cluster.ids());
         others.remove(leader);
+        boolean wasLeader = cluster.leader().map(leader::equals).orElse(false);
+        long t = history.now();
         partition(List.of(leader), others, "isolate " + leader);
+        if (wasLeader) {
+          leaderFaults.add(new LeaderFault("isolate " + leader, t));
+        }
         hold(step);
         isolations++;
         // If the proxies were not in the path, every other node would still follow the old
@@ -143,6 +158,67 @@ public final class Nemesis {
         heal();
         break;
       }
+      case LEADER_TRANSFER: {
+        Optional<String> from = cluster.leader();
+        Optional<String> to = ids.stream().filter(id -> !from.map(id::equals).orElse(false)).findFirst();
+        if (from.isEmpty() || to.isEmpty()) {
+          note("no leader to transfer from");
+          break;
+        }
+        long t = history.now();
+        ApiClient.Response r = operatorCall(() -> operator().post(from.get(),
+            "/gloo/v1/cluster/transfer-leader?to=" + to.get(), null));
+        leaderFaults.add(new LeaderFault("transfer " + from.get() + "->" + to.get(), t));
+        transfers++;
+        if (r.ok()) {
+          transfersDone++;
+        }
+        note("transfer leadership " + from.get() + " -> " + to.get() + ": " + r.status()
+            + (r.ok() ? "" : " " + r.body().path("message").asText()) + "; leader now " + cluster.leader().orElse("?"));
+        hold(step);
+        break;
+      }
+      case LEAVE_AND_REJOIN: {
+        String victim = ids.get(0);
+        boolean wasLeader = cluster.leader().map(victim::equals).orElse(false);
+        long t = history.now();
+        ApiClient.Response r = operatorCall(() -> operator().post(victim, "/gloo/v1/cluster/leave", null));
+        if (!r.ok()) {
+          note(victim + " could not leave: " + r.status() + " " + r.body().path("message").asText());
+          break;
+        }
+        if (wasLeader) {
+          leaderFaults.add(new LeaderFault("leave " + victim, t));
+        }
+        note(victim + " left the cluster" + (wasLeader ? " (it led)" : ""));
+        cluster.kill(victim);
+        cluster.resetToJoin(victim);
+        note("stopped " + victim + " and deleted its data");
+        hold(step);
+        join(victim);
+        break;
+      }
+      case JOIN_AND_REMOVE: {
+        String joiner = cluster.spare();
+        cluster.resetToJoin(joiner);
+        join(joiner);
+        hold(step);
+        boolean wasLeader = cluster.leader().map(joiner::equals).orElse(false);
+        String via = followerOf(ids);
+        long t = history.now();
+        ApiClient.Response r = operatorCall(() -> operator().delete(via, "/gloo/v1/cluster/members/" + joiner, null));
+        if (wasLeader) {
+          leaderFaults.add(new LeaderFault("remove " + joiner, t));
+        }
+        note("remove " + joiner + " through " + via + ": " + r.status()
+            + (r.ok() ? "" : " " + r.body().path("message").asText()));
+        if (!r.ok()) {
+          throw new IllegalStateException("removing " + joiner + " failed: " + r.status() + " " + r.body());
+        }
+        cluster.kill(joiner);
+        note("stopped " + joiner);
+        break;
+      }
       case CLIENT_PARTITION: {
         String victim = ids.get(0);
         cluster.clientLink(victim).cut();
@@ -155,6 +231,55 @@ public final class Nemesis {
         throw new IllegalStateException("unknown fault " + step.fault());
     }
     Thread.sleep(step.quietAfterMillis());
+  }
+
+  /** Starts a node whose env file joins, and waits until a founding member lists it as a voter. */
+  private void join(String id) throws Exception {
+    cluster.start(id);
+    note("start " + id + " to join");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (true) {
+      List<String> others = cluster.ids().stream().filter(o -> !o.equals(id)).toList();
+      if (others.stream().anyMatch(o -> Boolean.TRUE.equals(cluster.members(o).get(id)))) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " did not become a voter within 180 s; see " + cluster.logFile(id));
+      }
+      if (!cluster.isRunning(id)) {
+        throw new IllegalStateException(id + " exited while joining; see " + cluster.logFile(id));
+      }
+      Thread.sleep(500);
+    }
+    cluster.awaitReady(id, Duration.ofSeconds(120));
+    note(id + " joined as a voter");
+  }
+
+  private interface OperatorRequest {
+    ApiClient.Response send() throws Exception;
+  }
+
+  /**
+   * An operator request, retried as an operator would when no answer came (a loaded machine
+   * can take seconds to accept a TLS connection); gives up after three tries.
+   */
+  private ApiClient.Response operatorCall(OperatorRequest request) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return request.send();
+      } catch (java.io.IOException e) {
+        note("operator request got no answer (" + e + ")" + (attempt < 3 ? "; again" : ""));
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  /** A client of the operator endpoints, trusting every node's CA as it is now. */
+  private ApiClient operator() throws Exception {
+    return new ApiClient(cluster.caFiles(), cluster::apiUrl, cluster.token(), Duration.ofSeconds(30));
   }
 
   private void hold(Schedule.Step step) throws InterruptedException {
@@ -221,12 +346,22 @@ public final class Nemesis {
     history.note("nemesis: " + text);
   }
 
-  public List<Long> leaderKills() {
-    return List.copyOf(leaderKills);
+  /** The faults that took the leader away, when they started. */
+  public List<LeaderFault> leaderFaults() {
+    return List.copyOf(leaderFaults);
   }
 
   public long lastHealNanos() {
     return lastHealNanos;
+  }
+
+  /** Leadership transfers asked for, and those the cluster reported done. */
+  public int transfers() {
+    return transfers;
+  }
+
+  public int transfersDone() {
+    return transfersDone;
   }
 
   public int isolations() {

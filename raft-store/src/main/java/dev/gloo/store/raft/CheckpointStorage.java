@@ -33,7 +33,11 @@ final class CheckpointStorage implements StateMachineStorage {
   private volatile SnapshotInfo latest;
 
   CheckpointStorage(Path dir) {
-    this.dir = dir;
+    // Absolute: Ratis names the files it streams to a follower relative to getSnapshotDir(),
+    // and relativizing the absolute file paths against a relative folder throws. With a
+    // relative DATA_DIR no snapshot could be installed on a follower, which then never
+    // caught up once the log was purged.
+    this.dir = dir.toAbsolutePath();
   }
 
   @Override

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -83,10 +84,13 @@ public final class RaftStoreNode implements Store, AutoCloseable {
   private final StoreStateMachine stateMachine;
   private final ExecutorService watchDelivery;
   private final ScheduledExecutorService maintenance;
+  private final ScheduledExecutorService clientCloser;
   private final LocalReader localReader = new Local();
   private final List<RaftClient> retiredClients = new ArrayList<>();
   private RaftClient client;
   private long clientConfIndex = Long.MIN_VALUE;
+  /** The leader this node's server followed when the client was built. */
+  private RaftPeerId clientLeader;
 
   private RaftStoreNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -95,6 +99,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     checkDataDir(config);
     this.watchDelivery = Executors.newFixedThreadPool(2, daemon("watch-" + config.nodeId()));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("store-maint-" + config.nodeId()));
+    this.clientCloser = Executors.newSingleThreadScheduledExecutor(daemon("client-close-" + config.nodeId()));
     this.stateMachine = new StoreStateMachine(config.dataDir().resolve("db"),
         config.dataDir().resolve("snapshots"), config.clusterId(), System::currentTimeMillis,
         watchDelivery);
@@ -147,6 +152,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     NodeConfig.Tuning t = config.tuning();
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, List.of(config.dataDir().resolve("raft").toFile()));
+    RaftConfigKeys.Rpc.setType(p, new ReplicationRpc()); // gRPC; see ReplicationRpc for the one change
     GrpcConfigKeys.Server.setHost(p, config.raftHost());
     GrpcConfigKeys.Server.setPort(p, config.raftPort());
     // Room for the largest transaction (3 MiB) plus framing, everywhere an entry passes.
@@ -162,6 +168,14 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(t.electionTimeoutMin()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, duration(t.electionTimeoutMax()));
     RaftServerConfigKeys.Rpc.setRequestTimeout(p, duration(t.electionTimeoutMax().multipliedBy(2)));
+    // A leader that loses its majority steps down; by default it then stays out of elections
+    // for 10 s. When the faults come in a row, every node that could win may have stepped
+    // down recently, and the cluster sat without a leader for that long while a majority was
+    // up. Pre-vote already keeps a node that cannot reach a majority from disrupting, so one
+    // election timeout is enough. (The same value is the JVM pause after which a leader steps
+    // down: by then the followers have started an election.)
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, duration(t.electionTimeoutMax()));
+    RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
     // Linearizable reads on every node through ReadIndex. No leader lease: a lease trusts
     // clocks and pauses to be bounded (a SIGSTOPped leader could serve a stale read); the
     // ReadIndex round costs one heartbeat and is batched across concurrent reads.
@@ -597,46 +611,84 @@ public final class RaftStoreNode implements Store, AutoCloseable {
   }
 
   /**
-   * The client, rebuilt whenever the membership changes so that it always knows every member
-   * (a follower redirects it to the leader, but it must know where to start).
+   * The client, rebuilt whenever the membership changes so that it always knows every member,
+   * and whenever this node's server follows a leader other than the one the client sends to.
+   *
+   * <p>Why the second: a Ratis client keeps sending to the leader it last knew. When that node
+   * hangs (a paused process, a dead VM whose connections stay open) each request waits out the
+   * RPC timeout before the client tries another member, and closing its channel to the hung
+   * node blocks for seconds more; writes stalled for as long as the old leader was away,
+   * although this node had followed the new leader for seconds. The server learns of the new
+   * leader from its first heartbeat, so a client built to start there writes at once. Requests
+   * in flight on the old client finish (or time out) there; it is closed later.
    */
   private synchronized RaftClient client() {
-    RaftConfiguration conf = division().getRaftConf();
-    if (client == null || conf.getLogEntryIndex() != clientConfIndex) {
+    RaftServer.Division d = division();
+    RaftConfiguration conf = d.getRaftConf();
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    boolean newMembers = conf.getLogEntryIndex() != clientConfIndex;
+    boolean newLeader = leader != null && !leader.equals(clientLeader);
+    if (client == null || newMembers || newLeader) {
       Map<String, RaftPeer> peers = byId(conf.getCurrentPeers());
       peers.putAll(byId(conf.getCurrentPeers(RaftPeerRole.LISTENER)));
       peers.putIfAbsent(config.nodeId(), peer(config.nodeId(), config.raftAddress()));
       RaftProperties p = new RaftProperties();
       GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("32MB"));
       RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-      RaftClient fresh = RaftClient.newBuilder()
+      RaftClient.Builder builder = RaftClient.newBuilder()
           .setProperties(p)
           .setParameters(parameters(config))
           .setRaftGroup(RaftGroup.valueOf(groupId, List.copyOf(peers.values())))
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
               (int) Math.max(10, config.tuning().requestTimeout().toMillis() / 100),
-              TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-          .build();
+              TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+      if (leader != null && peers.containsKey(leader.toString())) {
+        builder.setLeaderId(leader);
+      }
+      RaftClient fresh = builder.build();
       if (client != null) {
-        retiredClients.add(client); // requests may still be in flight on it
+        retire(client);
       }
       client = fresh;
       clientConfIndex = conf.getLogEntryIndex();
+      clientLeader = leader;
     }
     return client;
+  }
+
+  /**
+   * Closes a replaced client once the requests in flight on it have had their time; closing
+   * blocks for seconds when a member it talked to hangs, so not on a caller's thread.
+   */
+  private void retire(RaftClient old) {
+    retiredClients.add(old);
+    try {
+      clientCloser.schedule(() -> {
+        synchronized (this) {
+          if (!retiredClients.remove(old)) {
+            return; // closed with the node
+          }
+        }
+        closeQuietly(old);
+      }, config.tuning().requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("node closing; the retired client is closed with it");
+    }
   }
 
   @Override
   public void close() {
     maintenance.shutdownNow();
+    clientCloser.shutdownNow();
+    List<RaftClient> clients;
     synchronized (this) {
-      for (RaftClient c : retiredClients) {
-        closeQuietly(c);
-      }
+      clients = new ArrayList<>(retiredClients);
+      retiredClients.clear();
       if (client != null) {
-        closeQuietly(client);
+        clients.add(client);
       }
     }
+    clients.forEach(RaftStoreNode::closeQuietly);
     try {
       server.close();
     } catch (IOException | RuntimeException e) {

@@ -91,6 +91,68 @@ class MembershipTest {
   }
 
   @Test
+  void aNodeThatJoinedServesLinearizableReadsAndWrites() {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      long written = c.leader().txn(Txn.put("/j/before", new byte[] {1})).revision();
+      RaftStoreNode joiner = c.startJoiner("n4");
+      c.leader().addLearner("n4", c.address("n4"));
+      awaitMember(c, "n4", false);
+      ThreeNodeClusterTest.awaitLocalRevision(joiner, written);
+      c.leader().promote("n4");
+      awaitMember(c, "n4", true);
+
+      assertEquals(written, joiner.get("/j/before").orElseThrow().modRevision());
+      TxnResult after = joiner.txn(Txn.put("/j/after", new byte[] {2}));
+      assertTrue(after.revision() > written);
+      assertEquals(after.revision(), c.node("n1").get("/j/after").orElseThrow().modRevision());
+    }
+  }
+
+  @Test
+  void aMemberThatLeftComesBackWithAnEmptyDiskUnderTheSameIdAndKeepsUpWithWrites() throws Exception {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      String id = c.follower().nodeId();
+      String writerNode = c.nodes().stream().map(RaftStoreNode::nodeId).filter(n -> !n.equals(id)).findFirst()
+          .orElseThrow();
+      Map<String, Long> acknowledged = new ConcurrentHashMap<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        for (int i = 0; !stop.get(); i++) {
+          try {
+            TxnResult r = c.node(writerNode).txn(Txn.create("/r/" + i, new byte[128]));
+            acknowledged.put("/r/" + i, r.revision());
+          } catch (StoreException | IllegalStateException e) {
+            TestCluster.sleep(20);
+          }
+        }
+      });
+      writer.start();
+      try {
+        awaitWrites(acknowledged, 100);
+        c.leader().removeMember(id);
+        c.stop(id);
+        c.wipe(id);
+        awaitWrites(acknowledged, acknowledged.size() + 100);
+
+        RaftStoreNode back = c.startJoiner(id);
+        c.leader().addLearner(id, c.address(id));
+        awaitMember(c, id, false);
+        ThreeNodeClusterTest.awaitLocalRevision(back, c.leader().revision());
+        c.leader().promote(id);
+        awaitMember(c, id, true);
+        awaitWrites(acknowledged, acknowledged.size() + 300);
+
+        long revision = c.node(writerNode).revision();
+        ThreeNodeClusterTest.awaitLocalRevision(back, revision);
+        assertTrue(back.revision() >= revision);
+      } finally {
+        stop.set(true);
+        writer.join(60_000);
+      }
+    }
+  }
+
+  @Test
   void leadershipMovesToTheNamedNodeAndWritesGoOn() {
     try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
       RaftStoreNode leader = c.leader();

@@ -150,6 +150,14 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
+  /** Deletes a stopped node's data directory: the node comes back as a new machine would. */
+  void wipe(String id) {
+    if (running.containsKey(id)) {
+      throw new IllegalStateException(id + " is running");
+    }
+    delete(dataDir(id));
+  }
+
   @Override
   public void close() {
     for (String id : List.copyOf(running.keySet())) {
@@ -159,7 +167,14 @@ final class TestCluster implements AutoCloseable {
         e.printStackTrace();
       }
     }
-    try (Stream<Path> walk = Files.walk(root)) {
+    delete(root);
+  }
+
+  private static void delete(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
       walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
