@@ -125,10 +125,23 @@ class GrpcXdsClientTest {
       try {
         backend.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         xds.update(2, Map.of(GW, grpcGateway(second.getPort())));
-        HealthCheckResponse again = HealthGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .withWaitForReady()
-            .check(HealthCheckRequest.getDefaultInstance());
+        // A call may still be on its way to the old backend as it goes away (GOAWAY): such a
+        // call fails UNAVAILABLE and is made again, as a client retrying would.
+        HealthCheckResponse again = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (again == null) {
+          try {
+            again = HealthGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .withWaitForReady()
+                .check(HealthCheckRequest.getDefaultInstance());
+          } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+              throw e;
+            }
+            Thread.sleep(100);
+          }
+        }
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, again.getStatus());
         assertEquals(0, xds.stats().gateway(GW).nacks());
       } finally {
