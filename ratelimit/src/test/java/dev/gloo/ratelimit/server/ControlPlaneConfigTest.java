@@ -69,6 +69,11 @@ class ControlPlaneConfigTest {
         loop.start();
         try {
           load.await(r -> limitOf(r) == 1_000_000 && r.getOverallCode() == Code.OK, "limited by the first config", 60);
+          // The feed hands over the list's configs a moment before it marks itself synced.
+          long syncDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          while (!configs.synced() && System.nanoTime() < syncDeadline) {
+            Thread.sleep(50);
+          }
           assertTrue(configs.synced());
 
           // The feed reads from node1 first; losing it must not stop updates.
