@@ -31,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster nor (for those acknowledged before the save) in the restored node.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "ops.scenario", matches = "true",
-    disabledReason = "failed once after the merge on main (a node refused connections early on); run with -Dops.scenario=true")
 class ClusterOperationsProcessTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
