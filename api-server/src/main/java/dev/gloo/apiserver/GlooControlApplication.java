@@ -305,7 +305,7 @@ public final class GlooControlApplication extends Application<Configuration> {
         statusThread.execute(() -> {
           TranslationResult latest = pending.getAndSet(null);
           if (latest != null) {
-            writer.write(latest, () -> controller.get().stored());
+            writer.write(latest, controller.get()::stored);
           }
         });
       }

@@ -6,9 +6,9 @@ import dev.gloo.translator.model.Snapshot;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.SortedMap;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,16 +81,15 @@ public final class IncrementalTranslator {
     }
     fresh.putAll(Translator.attachments(only.build()));
     Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>(attachments);
+    Set<NsName> changed = new HashSet<>(changedRoutes);
     for (NsName gw : affected) {
-      List<GatewayTranslator.Attachment> list = new ArrayList<>();
+      List<GatewayTranslator.Attachment> kept = new ArrayList<>();
       for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
-        if (!changedRoutes.contains(a.route())) {
-          list.add(a);
+        if (!changed.contains(a.route())) {
+          kept.add(a);
         }
       }
-      list.addAll(fresh.getOrDefault(gw, List.of()));
-      list.sort(Comparator.comparing(GatewayTranslator.Attachment::route)
-          .thenComparingInt(GatewayTranslator.Attachment::parentIndex));
+      List<GatewayTranslator.Attachment> list = merge(kept, fresh.getOrDefault(gw, List.of()));
       if (list.isEmpty()) {
         out.remove(gw);
       } else {
@@ -98,6 +97,27 @@ public final class IncrementalTranslator {
       }
     }
     return out;
+  }
+
+  /** Two lists in attachment order (by route, then parent index) as one in that order. */
+  private static List<GatewayTranslator.Attachment> merge(List<GatewayTranslator.Attachment> a,
+      List<GatewayTranslator.Attachment> b) {
+    List<GatewayTranslator.Attachment> out = new ArrayList<>(a.size() + b.size());
+    int i = 0;
+    int j = 0;
+    while (i < a.size() || j < b.size()) {
+      if (j == b.size() || (i < a.size() && order(a.get(i), b.get(j)) <= 0)) {
+        out.add(a.get(i++));
+      } else {
+        out.add(b.get(j++));
+      }
+    }
+    return out;
+  }
+
+  private static int order(GatewayTranslator.Attachment x, GatewayTranslator.Attachment y) {
+    int c = x.route().compareTo(y.route());
+    return c != 0 ? c : Integer.compare(x.parentIndex(), y.parentIndex());
   }
 
   private static boolean othersSame(Snapshot before, Snapshot now) {

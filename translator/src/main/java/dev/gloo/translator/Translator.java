@@ -16,12 +16,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The translation: a {@link Snapshot} in, Envoy resources per Gateway of our class and the
@@ -128,17 +128,22 @@ public final class Translator {
     Map<NsName, GatewayOutput> outputs = new TreeMap<>(previous.outputs());
     ReferenceGrants grants = new ReferenceGrants(snapshot);
     Policies policies = new Policies(snapshot);
-    Set<NsName> routes = new TreeSet<>(changedRoutes);
+    Set<NsName> routes = new HashSet<>(changedRoutes);
     for (NsName gw : affected) {
-      for (GatewayTranslator.Attachment a : previousAttachments.getOrDefault(gw, List.of())) {
-        routes.add(a.route());
-      }
-      for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
-        routes.add(a.route());
-      }
       Gateway g = snapshot.gateways.get(gw);
+      boolean judges = g != null && ours(snapshot, g);
+      if (judges || previous.outputs().containsKey(gw)) {
+        // This Gateway's part of each attached route's status (before or now) may change; a
+        // Gateway that judged nothing before and judges nothing now changes no route's status.
+        for (GatewayTranslator.Attachment a : previousAttachments.getOrDefault(gw, List.of())) {
+          routes.add(a.route());
+        }
+        for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
+          routes.add(a.route());
+        }
+      }
       ObjectRef gwRef = ref(Kinds.GATEWAY_GROUP, Kinds.GATEWAY, gw);
-      if (g == null || !ours(snapshot, g)) {
+      if (!judges) {
         outputs.remove(gw);
         gateways.remove(gw);
         statuses.remove(gwRef);

@@ -53,6 +53,9 @@ class IncrementalTranslatorTest {
     for (int r = 0; r < 20; r++) {
       put(objects, route(r, r % 4, 0, false));
     }
+    // Kept up to date change by change, as the controller keeps its builder.
+    Snapshot.Builder kept = Snapshot.builder(0);
+    objects.values().forEach(kept::add);
     Translator full = new Translator(TranslatorSettings.defaults());
     IncrementalTranslator incremental = new IncrementalTranslator(full);
     int partial = 0;
@@ -60,15 +63,21 @@ class IncrementalTranslatorTest {
       int what = random.nextInt(10);
       int r = random.nextInt(25);
       if (what < 6) {
-        put(objects, route(r, random.nextInt(5), step, random.nextInt(4) == 0));
+        put(objects, kept, route(r, random.nextInt(5), step, random.nextInt(4) == 0));
       } else if (what < 8) {
-        objects.remove("HTTPRoute/apps/r-" + r);
+        remove(objects, kept, "HTTPRoute/apps/r-" + r);
+      } else if (what < 9) {
+        put(objects, kept, gateway(random.nextInt(5)));
       } else {
-        put(objects, gateway(random.nextInt(5)));
+        remove(objects, kept, "Gateway/apps/gw-" + random.nextInt(5));
       }
       Snapshot.Builder b = Snapshot.builder(step);
       objects.values().forEach(b::add);
-      Snapshot s = b.build();
+      Snapshot fresh = b.build();
+      Snapshot s = kept.build(step);
+      assertEquals(fresh.gateways, s.gateways, "seed " + seed + " step " + step);
+      assertEquals(fresh.httpRoutes, s.httpRoutes, "seed " + seed + " step " + step);
+      assertEquals(fresh.services, s.services, "seed " + seed + " step " + step);
       TranslationResult got = incremental.translate(s);
       TranslationResult want = full.translate(s);
       assertEquals(want.statuses(), got.statuses(), "seed " + seed + " step " + step);
@@ -83,6 +92,18 @@ class IncrementalTranslatorTest {
   private static void put(Map<String, Snapshot.Entry> objects, String yaml) {
     JsonNode n = Fixtures.parse(yaml).get(0);
     objects.put(key(n), Snapshot.entry(n));
+  }
+
+  private static void put(Map<String, Snapshot.Entry> objects, Snapshot.Builder kept, String yaml) {
+    put(objects, yaml);
+    kept.add(objects.get(key(Fixtures.parse(yaml).get(0))));
+  }
+
+  private static void remove(Map<String, Snapshot.Entry> objects, Snapshot.Builder kept, String key) {
+    Snapshot.Entry gone = objects.remove(key);
+    if (gone != null) {
+      kept.remove(gone.kind(), gone.key());
+    }
   }
 
   private static String key(JsonNode n) {

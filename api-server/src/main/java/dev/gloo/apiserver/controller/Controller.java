@@ -18,7 +18,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +62,9 @@ public final class Controller implements AutoCloseable {
 
   private final Object lock = new Object();
   /** Objects the translator reads, by store key, converted once per change. */
-  private final Map<String, Cached> objects = new TreeMap<>();
+  private final Map<String, Cached> objects = new HashMap<>();
+  /** The same objects by kind and name, kept in step with {@link #objects}. */
+  private Snapshot.Builder current = Snapshot.builder(0);
   private long revision;
   private boolean scheduled;
   /** When the last translation ended and how long it took (nanoTime); loop thread and lock. */
@@ -92,10 +94,10 @@ public final class Controller implements AutoCloseable {
     return latest;
   }
 
-  /** The stored objects the controller holds now, by key, with their revisions. */
-  public Map<String, Cached> stored() {
+  /** The stored object the controller holds now under a store key, with its revision; null if none. */
+  public Cached stored(String key) {
     synchronized (lock) {
-      return new TreeMap<>(objects);
+      return objects.get(key);
     }
   }
 
@@ -107,6 +109,7 @@ public final class Controller implements AutoCloseable {
       RangeResult all = store.local().range(PREFIX, 0, Optional.empty());
       synchronized (lock) {
         objects.clear();
+        current = Snapshot.builder(0);
         for (KeyValue kv : all.items()) {
           put(kv);
         }
@@ -143,7 +146,7 @@ public final class Controller implements AutoCloseable {
         if (e.type() == WatchEvent.Type.PUT) {
           put(e.kv());
         } else {
-          objects.remove(e.kv().key());
+          forget(e.kv().key());
         }
         revision = Math.max(revision, e.revision());
       }
@@ -160,15 +163,23 @@ public final class Controller implements AutoCloseable {
     try {
       JsonNode object = json.readTree(kv.value());
       Snapshot.Entry entry = Snapshot.entry(object);
+      forget(kv.key());
       if (entry != null) {
         objects.put(kv.key(), new Cached(object, kv.modRevision(), entry));
-      } else {
-        objects.remove(kv.key());
+        current.add(entry);
       }
     } catch (IOException | IllegalArgumentException e) {
       // The API validated the object; a model that cannot read it must not stop the others.
       LOG.warn("controller skips {}: {}", kv.key(), e.getMessage());
-      objects.remove(kv.key());
+      forget(kv.key());
+    }
+  }
+
+  /** Drops the object under a store key; must hold {@code lock}. */
+  private void forget(String key) {
+    Cached old = objects.remove(key);
+    if (old != null) {
+      current.remove(old.entry().kind(), old.entry().key());
     }
   }
 
@@ -196,9 +207,7 @@ public final class Controller implements AutoCloseable {
     try {
       synchronized (lock) {
         scheduled = false;
-        Snapshot.Builder b = Snapshot.builder(revision);
-        objects.values().forEach(c -> b.add(c.entry()));
-        snapshot = b.build();
+        snapshot = current.build(revision);
       }
     } catch (RuntimeException | LinkageError e) {
       LOG.error("cannot build the snapshot to translate", e);

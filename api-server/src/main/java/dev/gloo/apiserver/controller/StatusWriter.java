@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,15 +79,14 @@ public final class StatusWriter {
   /**
    * Writes what changed.
    *
-   * @param stored the stored objects by store key, as the translation saw them
+   * @param stored the stored object under a store key (null if none), as the controller holds it
    * @return how many statuses were written
    */
-  public int write(TranslationResult result, Supplier<Map<String, Controller.Cached>> stored) {
+  public int write(TranslationResult result, Function<String, Controller.Cached> stored) {
     if (!leader.getAsBoolean()) {
       settled = Map.of(); // a later term starts from what is stored then
       return 0;
     }
-    Map<String, Controller.Cached> current = stored.get();
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     Map<ObjectRef, Settled> next = new HashMap<>();
     List<CompletableFuture<Integer>> writes = new ArrayList<>();
@@ -98,7 +97,7 @@ public final class StatusWriter {
       if (t == null) {
         continue;
       }
-      Controller.Cached cached = current.get(ObjectKeys.key(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
+      Controller.Cached cached = stored.apply(ObjectKeys.key(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name()));
       if (cached == null || cached.modRevision() > result.revision()) {
         // Gone, or changed since this translation: the next translation judges it.
         continue;

@@ -68,7 +68,7 @@ class StatusWriterTest {
       statuses.put(ref(name), accepted());
     }
     long before = store.revision();
-    assertEquals(70, writer.write(new TranslationResult(before, new TreeMap<>(), statuses), () -> stored));
+    assertEquals(70, writer.write(new TranslationResult(before, new TreeMap<>(), statuses), stored::get));
     Set<String> versions = new HashSet<>();
     for (int i = 0; i < 70; i++) {
       ObjectNode o = objects.get(ROUTE, "default", "many-" + i, false);
@@ -82,8 +82,8 @@ class StatusWriterTest {
       stored.put(ObjectKeys.key(ROUTE, "default", "many-" + i), cached("many-" + i));
     }
     long after = store.revision();
-    assertEquals(0, writer.write(new TranslationResult(after, new TreeMap<>(), statuses), () -> stored));
-    assertEquals(0, writer.write(new TranslationResult(after, new TreeMap<>(), statuses), () -> stored));
+    assertEquals(0, writer.write(new TranslationResult(after, new TreeMap<>(), statuses), stored::get));
+    assertEquals(0, writer.write(new TranslationResult(after, new TreeMap<>(), statuses), stored::get));
     assertEquals(after, store.revision());
   }
 
@@ -102,7 +102,7 @@ class StatusWriterTest {
     TreeMap<ObjectRef, ObjectNode> statuses = new TreeMap<>();
     statuses.put(ref("moved-a"), accepted());
     statuses.put(ref("moved-b"), accepted());
-    assertEquals(1, writer.write(new TranslationResult(store.revision(), new TreeMap<>(), statuses), () -> stored));
+    assertEquals(1, writer.write(new TranslationResult(store.revision(), new TreeMap<>(), statuses), stored::get));
     assertEquals("Accepted", objects.get(ROUTE, "default", "moved-a", false)
         .at("/status/parents/0/conditions/0/type").asText());
     ObjectNode bNow = objects.get(ROUTE, "default", "moved-b", false);

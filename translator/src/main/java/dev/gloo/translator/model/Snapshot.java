@@ -44,8 +44,8 @@ public final class Snapshot {
   public final SortedMap<NsName, JsonNode> authConfigs;
   public final SortedMap<NsName, JsonNode> rateLimitConfigs;
 
-  private Snapshot(Builder b) {
-    revision = b.revision;
+  private Snapshot(Builder b, long revision) {
+    this.revision = revision;
     gatewayClasses = Collections.unmodifiableSortedMap(new TreeMap<>(b.gatewayClasses));
     gateways = Collections.unmodifiableSortedMap(new TreeMap<>(b.gateways));
     httpRoutes = Collections.unmodifiableSortedMap(new TreeMap<>(b.httpRoutes));
@@ -130,7 +130,11 @@ public final class Snapshot {
     }
   }
 
-  /** Collects objects; {@link #add} takes them as stored (JSON with apiVersion and kind). */
+  /**
+   * Collects objects; {@link #add} takes them as stored (JSON with apiVersion and kind). A
+   * builder may be kept and changed between builds (the controller keeps one up to date with
+   * the store, so that each snapshot costs a copy, not a sort).
+   */
   public static final class Builder {
     private final long revision;
     private final Map<String, GatewayClass> gatewayClasses = new TreeMap<>();
@@ -209,8 +213,39 @@ public final class Snapshot {
       }
     }
 
+    /** Takes out what {@link #add(Entry)} put in under that kind and key, if anything. */
+    public void remove(String kind, NsName key) {
+      switch (kind) {
+        case Kinds.GATEWAY_CLASS -> gatewayClasses.remove(key.name());
+        case Kinds.NAMESPACE -> namespaces.remove(key.name());
+        default -> namespaced(kind).remove(key);
+      }
+    }
+
+    private Map<NsName, ?> namespaced(String kind) {
+      return switch (kind) {
+        case Kinds.GATEWAY -> gateways;
+        case Kinds.HTTP_ROUTE -> httpRoutes;
+        case Kinds.REFERENCE_GRANT -> referenceGrants;
+        case Kinds.SERVICE -> services;
+        case Kinds.ENDPOINT_SLICE -> endpointSlices;
+        case Kinds.SECRET -> secrets;
+        case Kinds.UPSTREAM -> upstreams;
+        case Kinds.ROUTE_OPTION -> routeOptions;
+        case Kinds.VIRTUAL_HOST_OPTION -> virtualHostOptions;
+        case Kinds.AUTH_CONFIG -> authConfigs;
+        case Kinds.RATE_LIMIT_CONFIG -> rateLimitConfigs;
+        default -> throw new IllegalArgumentException("not a kind the translator reads: " + kind);
+      };
+    }
+
     public Snapshot build() {
-      return new Snapshot(this);
+      return new Snapshot(this, revision);
+    }
+
+    /** A snapshot of what the builder holds now, labelled with {@code revision}. */
+    public Snapshot build(long revision) {
+      return new Snapshot(this, revision);
     }
 
   }
