@@ -620,8 +620,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
    * node blocks for seconds more; writes stalled for as long as the old leader was away,
    * although this node had followed the new leader for seconds. The server learns of the new
    * leader from its first heartbeat, so a client built to start there writes at once. Requests
-   * in flight on the old client finish (or time out) there; it is closed later. That is also why
-   * the client's RPC timeout can be as long as a request's: it never has to notice a dead leader.
+   * in flight on the old client finish (or time out) there; it is closed later.
    */
   private synchronized RaftClient client() {
     RaftServer.Division d = division();
@@ -635,10 +634,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
       peers.putIfAbsent(config.nodeId(), peer(config.nodeId(), config.raftAddress()));
       RaftProperties p = new RaftProperties();
       GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("32MB"));
-      // As long as the request itself may take: a client that gives up on a slow (not dead)
-      // leader sends everything in flight again, which under load made a busy leader busier and
-      // failed writes that were only queued. A dead leader is left by rebuilding the client.
-      RaftClientConfigKeys.Rpc.setRequestTimeout(p, duration(config.tuning().requestTimeout()));
+      RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
       RaftClient.Builder builder = RaftClient.newBuilder()
           .setProperties(p)
           .setParameters(parameters(config))
