@@ -240,7 +240,7 @@ public final class Snapshot {
     }
 
     public Snapshot build() {
-      return new Snapshot(this, revision);
+      return build(revision);
     }
 
     /** A snapshot of what the builder holds now, labelled with {@code revision}. */
