@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The translation: a {@link Snapshot} in, Envoy resources per Gateway of our class and the
@@ -118,11 +119,11 @@ public final class Translator {
    * again, the statuses of routes attached to them (before or now) are assembled again, and
    * everything else is taken from {@code previous}. Gives what a full translation gives.
    *
-   * @param attachments route parent entries by Gateway, for {@code snapshot}
-   * @param previousAttachments the same for the previous snapshot
+   * @param attachments a Gateway's route parent entries in {@code snapshot}, in attachment order;
+   *     asked only for Gateways in {@code affected} that judge now or did before
    */
-  Translation update(Snapshot snapshot, Translation previous, Map<NsName, List<GatewayTranslator.Attachment>> attachments,
-      Map<NsName, List<GatewayTranslator.Attachment>> previousAttachments, Set<NsName> affected, Set<NsName> changedRoutes) {
+  Translation update(Snapshot snapshot, Translation previous,
+      Function<NsName, List<GatewayTranslator.Attachment>> attachments, Set<NsName> affected, Set<NsName> changedRoutes) {
     SortedMap<ObjectRef, ObjectNode> statuses = new TreeMap<>(previous.result().statuses());
     SortedMap<NsName, GatewayResources> gateways = new TreeMap<>(previous.result().gateways());
     Map<NsName, GatewayOutput> outputs = new TreeMap<>(previous.outputs());
@@ -132,13 +133,13 @@ public final class Translator {
     for (NsName gw : affected) {
       Gateway g = snapshot.gateways.get(gw);
       boolean judges = g != null && ours(snapshot, g);
+      List<GatewayTranslator.Attachment> attached = List.of();
       if (judges || previous.outputs().containsKey(gw)) {
         // This Gateway's part of each attached route's status (before or now) may change; a
         // Gateway that judged nothing before and judges nothing now changes no route's status.
-        for (GatewayTranslator.Attachment a : previousAttachments.getOrDefault(gw, List.of())) {
-          routes.add(a.route());
-        }
-        for (GatewayTranslator.Attachment a : attachments.getOrDefault(gw, List.of())) {
+        // A route attached before but not now changed, so it is among changedRoutes already.
+        attached = attachments.apply(gw);
+        for (GatewayTranslator.Attachment a : attached) {
           routes.add(a.route());
         }
       }
@@ -151,7 +152,7 @@ public final class Translator {
       }
       SortedMap<ObjectRef, List<String>> problems = new TreeMap<>();
       GatewayOutput output = new GatewayOutput(new GatewayTranslator(snapshot, settings, gw, g, grants, policies,
-          plugins, problems).translate(attachments.getOrDefault(gw, List.of())), problems);
+          plugins, problems).translate(attached), problems);
       outputs.put(gw, output);
       gateways.put(gw, output.out().resources());
       statuses.put(gwRef, output.out().gatewayStatus());
@@ -192,18 +193,25 @@ public final class Translator {
   static Map<NsName, List<GatewayTranslator.Attachment>> attachments(Snapshot snapshot) {
     Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>();
     for (Map.Entry<NsName, HTTPRoute> e : snapshot.httpRoutes.entrySet()) {
-      HTTPRoute route = e.getValue();
-      List<ParentReference> parents = route.getSpec() == null ? List.of() : Backends.list(route.getSpec().getParentRefs());
-      for (int i = 0; i < parents.size(); i++) {
-        ParentReference p = parents.get(i);
-        String group = p.getGroup() == null ? Kinds.GATEWAY_GROUP : p.getGroup();
-        String kind = p.getKind() == null ? Kinds.GATEWAY : p.getKind();
-        if (!group.equals(Kinds.GATEWAY_GROUP) || !kind.equals(Kinds.GATEWAY)) {
-          continue;
-        }
-        NsName gateway = new NsName(p.getNamespace() == null ? e.getKey().namespace() : p.getNamespace(), p.getName());
-        out.computeIfAbsent(gateway, g -> new ArrayList<>())
-            .add(new GatewayTranslator.Attachment(e.getKey(), route, i, p));
+      for (GatewayTranslator.Attachment a : attachments(e.getKey(), e.getValue())) {
+        NsName gateway = new NsName(a.parent().getNamespace() == null ? e.getKey().namespace() : a.parent().getNamespace(),
+            a.parent().getName());
+        out.computeIfAbsent(gateway, g -> new ArrayList<>()).add(a);
+      }
+    }
+    return out;
+  }
+
+  /** One route's parent entries that name a Gateway, in parent order. */
+  static List<GatewayTranslator.Attachment> attachments(NsName name, HTTPRoute route) {
+    List<ParentReference> parents = route.getSpec() == null ? List.of() : Backends.list(route.getSpec().getParentRefs());
+    List<GatewayTranslator.Attachment> out = new ArrayList<>(parents.size());
+    for (int i = 0; i < parents.size(); i++) {
+      ParentReference p = parents.get(i);
+      String group = p.getGroup() == null ? Kinds.GATEWAY_GROUP : p.getGroup();
+      String kind = p.getKind() == null ? Kinds.GATEWAY : p.getKind();
+      if (group.equals(Kinds.GATEWAY_GROUP) && kind.equals(Kinds.GATEWAY)) {
+        out.add(new GatewayTranslator.Attachment(name, route, i, p));
       }
     }
     return out;

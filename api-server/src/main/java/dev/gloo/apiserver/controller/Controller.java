@@ -15,6 +15,7 @@ import dev.gloo.translator.IncrementalTranslator;
 import dev.gloo.translator.Translator;
 import dev.gloo.translator.model.Snapshot;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller loop every node runs: follow the store's watch, keep the objects the
- * translator reads, and after each burst of changes translate once and hand the result on
- * (to xDS and to the status writer).
+ * The controller loop every node runs: follow the store's watch, convert each changed object
+ * once, and after each burst of changes hand the burst to the translator, translate once and
+ * hand the result on (to xDS and to the status writer). The watch thread converts; the loop
+ * thread alone feeds and runs the translator, so a translation reads the translator's objects
+ * without copying them.
  *
  * <p>Invariant: a published result at revision R reflects exactly the store's applied state at
  * R (the watch delivers every change in revision order, and R is the revision of the last event
@@ -51,7 +54,7 @@ public final class Controller implements AutoCloseable {
   private static final long MAX_REST_MILLIS = 2_000;
 
   private final Store store;
-  private final IncrementalTranslator translator;
+  private final Translator translator;
   private final ObjectMapper json;
   private final Consumer<TranslationResult> sink;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,8 +66,10 @@ public final class Controller implements AutoCloseable {
   private final Object lock = new Object();
   /** Objects the translator reads, by store key, converted once per change. */
   private final Map<String, Cached> objects = new HashMap<>();
-  /** The same objects by kind and name, kept in step with {@link #objects}. */
-  private Snapshot.Builder current = Snapshot.builder(0);
+  /** Changes to {@link #objects} the translator has not been given yet, in order. */
+  private List<Change> pending = new ArrayList<>();
+  /** The translator and what it holds; the loop thread's alone. */
+  private IncrementalTranslator incremental;
   private long revision;
   private boolean scheduled;
   /** When the last translation ended and how long it took (nanoTime); loop thread and lock. */
@@ -77,9 +82,12 @@ public final class Controller implements AutoCloseable {
   /** A stored object and its converted form. */
   public record Cached(JsonNode object, long modRevision, Snapshot.Entry entry) {}
 
+  /** An object to put into the translator ({@code put}), or to take out of it. */
+  private record Change(Snapshot.Entry put, Snapshot.Entry remove) {}
+
   public Controller(Store store, Translator translator, ObjectMapper json, Consumer<TranslationResult> sink) {
     this.store = store;
-    this.translator = new IncrementalTranslator(translator);
+    this.translator = translator;
     this.json = json;
     this.sink = sink;
   }
@@ -109,7 +117,8 @@ public final class Controller implements AutoCloseable {
       RangeResult all = store.local().range(PREFIX, 0, Optional.empty());
       synchronized (lock) {
         objects.clear();
-        current = Snapshot.builder(0);
+        pending = new ArrayList<>();
+        incremental = new IncrementalTranslator(translator);
         for (KeyValue kv : all.items()) {
           put(kv);
         }
@@ -166,7 +175,7 @@ public final class Controller implements AutoCloseable {
       forget(kv.key());
       if (entry != null) {
         objects.put(kv.key(), new Cached(object, kv.modRevision(), entry));
-        current.add(entry);
+        pending.add(new Change(entry, null));
       }
     } catch (IOException | IllegalArgumentException e) {
       // The API validated the object; a model that cannot read it must not stop the others.
@@ -179,7 +188,7 @@ public final class Controller implements AutoCloseable {
   private void forget(String key) {
     Cached old = objects.remove(key);
     if (old != null) {
-      current.remove(old.entry().kind(), old.entry().key());
+      pending.add(new Change(null, old.entry()));
     }
   }
 
@@ -203,24 +212,31 @@ public final class Controller implements AutoCloseable {
 
   private void translate() {
     long start = System.nanoTime();
-    Snapshot snapshot;
-    try {
-      synchronized (lock) {
-        scheduled = false;
-        snapshot = current.build(revision);
-      }
-    } catch (RuntimeException | LinkageError e) {
-      LOG.error("cannot build the snapshot to translate", e);
-      return;
+    List<Change> changes;
+    long at;
+    IncrementalTranslator t;
+    synchronized (lock) {
+      scheduled = false;
+      changes = pending;
+      pending = new ArrayList<>();
+      at = revision;
+      t = incremental;
     }
     try {
-      TranslationResult result = translator.translate(snapshot);
-      LOG.debug("translated revision {} in {} ms ({} Gateways translated again)", snapshot.revision,
-          (System.nanoTime() - start) / 1_000_000, translator.lastTranslatedGateways());
+      for (Change c : changes) {
+        if (c.remove() != null) {
+          t.remove(c.remove().kind(), c.remove().key());
+        } else {
+          t.put(c.put());
+        }
+      }
+      TranslationResult result = t.translate(at);
+      LOG.debug("translated revision {} in {} ms ({} changes, {} Gateways translated again)", at,
+          (System.nanoTime() - start) / 1_000_000, changes.size(), t.lastTranslatedGateways());
       latest = result;
       sink.accept(result);
     } catch (RuntimeException | LinkageError e) {
-      LOG.error("translation of revision {} failed", snapshot.revision, e);
+      LOG.error("translation of revision {} failed", at, e);
     } finally {
       long end = System.nanoTime();
       synchronized (lock) {

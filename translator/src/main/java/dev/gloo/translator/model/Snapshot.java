@@ -19,10 +19,11 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An immutable, consistent view of every object the translator reads, at one store revision.
+ * A read-only, consistent view of every object the translator reads, at one store revision.
  * Gateway API and core kinds are typed (fabric8 models); Gloo's policy kinds stay JSON, read
  * by their plugins. Every map is sorted, so iteration order (and so the output) never depends
- * on arrival order.
+ * on arrival order. {@link Builder#build} gives an immutable copy; {@link Builder#view} a view
+ * of a builder that its owner keeps changing between translations.
  */
 public final class Snapshot {
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -44,36 +45,30 @@ public final class Snapshot {
   public final SortedMap<NsName, JsonNode> authConfigs;
   public final SortedMap<NsName, JsonNode> rateLimitConfigs;
 
-  private Snapshot(Builder b, long revision) {
+  private Snapshot(Builder b, long revision, boolean copy) {
     this.revision = revision;
-    gatewayClasses = Collections.unmodifiableSortedMap(new TreeMap<>(b.gatewayClasses));
-    gateways = Collections.unmodifiableSortedMap(new TreeMap<>(b.gateways));
-    httpRoutes = Collections.unmodifiableSortedMap(new TreeMap<>(b.httpRoutes));
-    referenceGrants = Collections.unmodifiableSortedMap(new TreeMap<>(b.referenceGrants));
-    services = Collections.unmodifiableSortedMap(new TreeMap<>(b.services));
-    SortedMap<NsName, List<EndpointSlice>> slices = new TreeMap<>();
-    b.endpointSlices.forEach((ref, slice) -> {
-      Map<String, String> labels = slice.getMetadata().getLabels();
-      String service = labels == null ? null : labels.get("kubernetes.io/service-name");
-      if (service != null) {
-        slices.computeIfAbsent(new NsName(ref.namespace(), service), k -> new ArrayList<>()).add(slice);
-      }
-    });
-    slices.replaceAll((k, v) -> List.copyOf(v));
-    endpointSlices = Collections.unmodifiableSortedMap(slices);
-    secrets = Collections.unmodifiableSortedMap(new TreeMap<>(b.secrets));
-    namespaces = Collections.unmodifiableSortedMap(new TreeMap<>(b.namespaces));
-    upstreams = Collections.unmodifiableSortedMap(new TreeMap<>(b.upstreams));
-    routeOptions = Collections.unmodifiableSortedMap(new TreeMap<>(b.routeOptions));
-    virtualHostOptions = Collections.unmodifiableSortedMap(new TreeMap<>(b.virtualHostOptions));
-    authConfigs = Collections.unmodifiableSortedMap(new TreeMap<>(b.authConfigs));
-    rateLimitConfigs = Collections.unmodifiableSortedMap(new TreeMap<>(b.rateLimitConfigs));
+    gatewayClasses = sorted(b.gatewayClasses, copy);
+    gateways = sorted(b.gateways, copy);
+    httpRoutes = sorted(b.httpRoutes, copy);
+    referenceGrants = sorted(b.referenceGrants, copy);
+    services = sorted(b.services, copy);
+    endpointSlices = b.slicesByService();
+    secrets = sorted(b.secrets, copy);
+    namespaces = sorted(b.namespaces, copy);
+    upstreams = sorted(b.upstreams, copy);
+    routeOptions = sorted(b.routeOptions, copy);
+    virtualHostOptions = sorted(b.virtualHostOptions, copy);
+    authConfigs = sorted(b.authConfigs, copy);
+    rateLimitConfigs = sorted(b.rateLimitConfigs, copy);
+  }
+
+  private static <K, V> SortedMap<K, V> sorted(TreeMap<K, V> map, boolean copy) {
+    return Collections.unmodifiableSortedMap(copy ? new TreeMap<>(map) : map);
   }
 
   public static Builder builder(long revision) {
     return new Builder(revision);
   }
-
 
   /**
    * One object in the form the snapshot holds it: typed for Gateway API and core kinds, JSON for
@@ -137,19 +132,21 @@ public final class Snapshot {
    */
   public static final class Builder {
     private final long revision;
-    private final Map<String, GatewayClass> gatewayClasses = new TreeMap<>();
-    private final Map<NsName, Gateway> gateways = new TreeMap<>();
-    private final Map<NsName, HTTPRoute> httpRoutes = new TreeMap<>();
-    private final Map<NsName, ReferenceGrant> referenceGrants = new TreeMap<>();
-    private final Map<NsName, Service> services = new TreeMap<>();
-    private final Map<NsName, EndpointSlice> endpointSlices = new TreeMap<>();
-    private final Map<NsName, Secret> secrets = new TreeMap<>();
-    private final Map<String, Namespace> namespaces = new TreeMap<>();
-    private final Map<NsName, JsonNode> upstreams = new TreeMap<>();
-    private final Map<NsName, JsonNode> routeOptions = new TreeMap<>();
-    private final Map<NsName, JsonNode> virtualHostOptions = new TreeMap<>();
-    private final Map<NsName, JsonNode> authConfigs = new TreeMap<>();
-    private final Map<NsName, JsonNode> rateLimitConfigs = new TreeMap<>();
+    private final TreeMap<String, GatewayClass> gatewayClasses = new TreeMap<>();
+    private final TreeMap<NsName, Gateway> gateways = new TreeMap<>();
+    private final TreeMap<NsName, HTTPRoute> httpRoutes = new TreeMap<>();
+    private final TreeMap<NsName, ReferenceGrant> referenceGrants = new TreeMap<>();
+    private final TreeMap<NsName, Service> services = new TreeMap<>();
+    private final TreeMap<NsName, EndpointSlice> endpointSlices = new TreeMap<>();
+    private final TreeMap<NsName, Secret> secrets = new TreeMap<>();
+    private final TreeMap<String, Namespace> namespaces = new TreeMap<>();
+    private final TreeMap<NsName, JsonNode> upstreams = new TreeMap<>();
+    private final TreeMap<NsName, JsonNode> routeOptions = new TreeMap<>();
+    private final TreeMap<NsName, JsonNode> virtualHostOptions = new TreeMap<>();
+    private final TreeMap<NsName, JsonNode> authConfigs = new TreeMap<>();
+    private final TreeMap<NsName, JsonNode> rateLimitConfigs = new TreeMap<>();
+    /** {@link #endpointSlices} grouped by Service; null after a change to them. */
+    private SortedMap<NsName, List<EndpointSlice>> slicesByService;
 
     private Builder(long revision) {
       this.revision = revision;
@@ -186,6 +183,7 @@ public final class Snapshot {
           break;
         case Kinds.ENDPOINT_SLICE:
           endpointSlices.put(key, (EndpointSlice) v);
+          slicesByService = null;
           break;
         case Kinds.SECRET:
           secrets.put(key, (Secret) v);
@@ -213,13 +211,23 @@ public final class Snapshot {
       }
     }
 
-    /** Takes out what {@link #add(Entry)} put in under that kind and key, if anything. */
-    public void remove(String kind, NsName key) {
-      switch (kind) {
+    /** Takes out what {@link #add(Entry)} put in under that kind and key; false if nothing was there. */
+    public boolean remove(String kind, NsName key) {
+      Object gone = switch (kind) {
         case Kinds.GATEWAY_CLASS -> gatewayClasses.remove(key.name());
         case Kinds.NAMESPACE -> namespaces.remove(key.name());
+        case Kinds.ENDPOINT_SLICE -> {
+          slicesByService = null;
+          yield endpointSlices.remove(key);
+        }
         default -> namespaced(kind).remove(key);
-      }
+      };
+      return gone != null;
+    }
+
+    /** The HTTPRoute held under that name, or null. */
+    public HTTPRoute httpRoute(NsName key) {
+      return httpRoutes.get(key);
     }
 
     private Map<NsName, ?> namespaced(String kind) {
@@ -228,7 +236,6 @@ public final class Snapshot {
         case Kinds.HTTP_ROUTE -> httpRoutes;
         case Kinds.REFERENCE_GRANT -> referenceGrants;
         case Kinds.SERVICE -> services;
-        case Kinds.ENDPOINT_SLICE -> endpointSlices;
         case Kinds.SECRET -> secrets;
         case Kinds.UPSTREAM -> upstreams;
         case Kinds.ROUTE_OPTION -> routeOptions;
@@ -243,10 +250,34 @@ public final class Snapshot {
       return build(revision);
     }
 
-    /** A snapshot of what the builder holds now, labelled with {@code revision}. */
+    /** A snapshot of what the builder holds now, labelled with {@code revision}: a copy. */
     public Snapshot build(long revision) {
-      return new Snapshot(this, revision);
+      return new Snapshot(this, revision, true);
     }
 
+    /**
+     * What the builder holds now, labelled with {@code revision}, without a copy: the maps are
+     * read-only views of the builder's, so the view is valid only until the builder next
+     * changes (for the one thread that owns both, e.g. the controller's).
+     */
+    public Snapshot view(long revision) {
+      return new Snapshot(this, revision, false);
+    }
+
+    private SortedMap<NsName, List<EndpointSlice>> slicesByService() {
+      if (slicesByService == null) {
+        SortedMap<NsName, List<EndpointSlice>> slices = new TreeMap<>();
+        endpointSlices.forEach((ref, slice) -> {
+          Map<String, String> labels = slice.getMetadata().getLabels();
+          String service = labels == null ? null : labels.get("kubernetes.io/service-name");
+          if (service != null) {
+            slices.computeIfAbsent(new NsName(ref.namespace(), service), k -> new ArrayList<>()).add(slice);
+          }
+        });
+        slices.replaceAll((k, v) -> List.copyOf(v));
+        slicesByService = Collections.unmodifiableSortedMap(slices);
+      }
+      return slicesByService;
+    }
   }
 }
