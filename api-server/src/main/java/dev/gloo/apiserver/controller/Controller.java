@@ -79,8 +79,11 @@ public final class Controller implements AutoCloseable {
   private volatile boolean closed;
   private volatile TranslationResult latest;
 
-  /** A stored object and its converted form. */
-  public record Cached(JsonNode object, long modRevision, Snapshot.Entry entry) {}
+  /**
+   * A stored object's revision and converted form (not its JSON: that is in the store, and the
+   * status writer reads the few it writes).
+   */
+  public record Cached(long modRevision, Snapshot.Entry entry) {}
 
   /** An object to put into the translator ({@code put}), or to take out of it. */
   private record Change(Snapshot.Entry put, Snapshot.Entry remove) {}
@@ -174,7 +177,7 @@ public final class Controller implements AutoCloseable {
       Snapshot.Entry entry = Snapshot.entry(object);
       forget(kv.key());
       if (entry != null) {
-        objects.put(kv.key(), new Cached(object, kv.modRevision(), entry));
+        objects.put(kv.key(), new Cached(kv.modRevision(), entry));
         pending.add(new Change(entry, null));
       }
     } catch (IOException | IllegalArgumentException e) {

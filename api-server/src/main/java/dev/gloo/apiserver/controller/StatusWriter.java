@@ -79,7 +79,8 @@ public final class StatusWriter {
   /**
    * Writes what changed.
    *
-   * @param stored the stored object under a store key (null if none), as the controller holds it
+   * @param stored the revision of the object under a store key (null if none), as the controller
+   *     holds it; an object whose status needs writing is then read from this node's applied state
    * @return how many statuses were written
    */
   public int write(TranslationResult result, Function<String, Controller.Cached> stored) {
@@ -107,16 +108,23 @@ public final class StatusWriter {
         next.put(ref, before); // the same judgement of the same object: still in place
         continue;
       }
-      JsonNode old = cached.object().path("status");
+      ObjectNode body;
+      try {
+        body = objects.get(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name(), true);
+      } catch (ApiException gone) {
+        continue; // deleted since: the next translation judges it no more
+      }
+      if (!body.path("metadata").path("resourceVersion").asText().equals(Long.toString(cached.modRevision()))) {
+        continue; // changed since this translation: the next one judges it
+      }
+      JsonNode old = body.path("status");
       // Through bytes and back, so that numbers compare as stored (an int, not a long).
       ObjectNode desired = normalize(merge(ref, old, e.getValue(), now));
       if (desired.equals(old)) {
         next.put(ref, new Settled(cached.modRevision(), e.getValue()));
         continue;
       }
-      ObjectNode body = cached.object().deepCopy();
       body.set("status", desired);
-      ((ObjectNode) body.path("metadata")).put("resourceVersion", Long.toString(cached.modRevision()));
       batch.add(new ObjectService.StatusUpdate(t, ref.namespace().isEmpty() ? null : ref.namespace(), ref.name(), body));
       if (batch.size() == BATCH) {
         List<ObjectService.StatusUpdate> full = batch;

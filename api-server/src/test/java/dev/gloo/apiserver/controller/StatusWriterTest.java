@@ -113,7 +113,7 @@ class StatusWriterTest {
   private Controller.Cached cached(String name) throws Exception {
     KeyValue kv = store.get(ObjectKeys.key(ROUTE, "default", name)).orElseThrow();
     var object = JSON.readTree(kv.value());
-    return new Controller.Cached(object, kv.modRevision(), Snapshot.entry(object));
+    return new Controller.Cached(kv.modRevision(), Snapshot.entry(object));
   }
 
   private static ObjectRef ref(String name) {

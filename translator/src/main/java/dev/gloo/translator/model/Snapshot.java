@@ -3,6 +3,7 @@ package dev.gloo.translator.model;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -116,13 +117,34 @@ public final class Snapshot {
     }
   }
 
+  /**
+   * The typed form of an object, without the metadata the translator never reads (annotations,
+   * which with kubectl's last-applied-configuration hold a second copy of the object, and
+   * managedFields): every node keeps every object in this form, so it is kept small.
+   */
   private static <T> T convert(JsonNode object, Class<T> type) {
     try {
-      return JSON.treeToValue(object, type);
+      return JSON.treeToValue(withoutUnreadMetadata(object), type);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot read " + object.path("kind").asText() + " "
           + object.path("metadata").path("name").asText() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static JsonNode withoutUnreadMetadata(JsonNode object) {
+    JsonNode meta = object.path("metadata");
+    if (!(object instanceof ObjectNode root) || !(meta instanceof ObjectNode m)
+        || (!m.has("annotations") && !m.has("managedFields"))) {
+      return object;
+    }
+    // Shallow copies of the two levels that change; the caller's tree is left as it was.
+    ObjectNode metaCopy = m.objectNode();
+    metaCopy.setAll(m);
+    metaCopy.remove(List.of("annotations", "managedFields"));
+    ObjectNode copy = root.objectNode();
+    copy.setAll(root);
+    copy.set("metadata", metaCopy);
+    return copy;
   }
 
   /**

@@ -50,4 +50,19 @@ class SnapshotTest {
     b.remove(Kinds.ENDPOINT_SLICE, new NsName("apps", "web-2"));
     assertTrue(b.build(3).endpointSlices.isEmpty());
   }
+
+  @Test
+  void typedObjectsAreKeptWithoutAnnotationsAndTheCallersTreeIsUntouched() throws Exception {
+    JsonNode stored = JSON.readTree("{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\","
+        + "\"metadata\":{\"name\":\"r\",\"namespace\":\"apps\",\"labels\":{\"team\":\"a\"},"
+        + "\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"{}\"},"
+        + "\"managedFields\":[{\"manager\":\"kubectl\"}]},\"spec\":{\"hostnames\":[\"a.example.com\"]}}");
+    JsonNode before = stored.deepCopy();
+    var route = (io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute) Snapshot.entry(stored).value();
+    assertTrue(route.getMetadata().getAnnotations() == null || route.getMetadata().getAnnotations().isEmpty());
+    assertTrue(route.getMetadata().getManagedFields() == null || route.getMetadata().getManagedFields().isEmpty());
+    assertEquals("a", route.getMetadata().getLabels().get("team"));
+    assertEquals(List.of("a.example.com"), route.getSpec().getHostnames());
+    assertEquals(before, stored, "the caller's tree is left as it was");
+  }
 }
