@@ -1,5 +1,6 @@
 package dev.gloo.store;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -56,5 +57,12 @@ public interface Store {
 
     /** The oldest revision a watch may still start after. */
     long compactedRevision();
+
+    /**
+     * Waits until this node has applied {@code revision} (one a client saw acknowledged, so
+     * committed), at most {@code timeout}: cheaper than a linearizable read when all the caller
+     * needs is to have caught up with that revision. True if it has.
+     */
+    boolean awaitRevision(long revision, Duration timeout);
   }
 }

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -54,6 +55,9 @@ public final class ObjectService {
   private final SchemaValidator schemas = new SchemaValidator();
   private final CelRules cel = new CelRules();
   private final SecureRandom random = new SecureRandom();
+
+  /** How long a write waits for this node to apply the revision its client names. */
+  private static final Duration CATCH_UP = Duration.ofMillis(250);
 
   public ObjectService(Store store, CrdCatalog catalog, ObjectMapper json, Clock clock) {
     this.store = store;
@@ -617,16 +621,36 @@ public final class ObjectService {
   /**
    * The state a write starts from. Every write is a compare-and-swap on the revision it read,
    * so this node's applied state is a safe start: if it is stale the swap fails and the caller
-   * retries. Only when the local state cannot decide (the key is missing here, or its revision
-   * differs from the one the client sent) is the read repeated linearizably.
+   * retries. When the client names a revision this node has not applied yet (it wrote through
+   * another node, or this node's apply trails the commit), it first waits a moment for this
+   * node to catch up, which costs no round trip. Only when the local state still cannot decide
+   * (the key is missing here, or its revision differs from the one the client sent) is the read
+   * repeated linearizably.
    */
   private Optional<KeyValue> readForWrite(String key, String expectedVersion) {
     Optional<KeyValue> local = read(key, true);
-    if (local.isEmpty() || (!expectedVersion.isEmpty()
-        && !expectedVersion.equals(Long.toString(local.get().modRevision())))) {
+    if (!expectedVersion.isEmpty() && !matches(local, expectedVersion)) {
+      long expected = revisionOrZero(expectedVersion);
+      if (expected > store.local().revision() && store.local().awaitRevision(expected, CATCH_UP)) {
+        local = read(key, true);
+      }
+    }
+    if (local.isEmpty() || (!expectedVersion.isEmpty() && !matches(local, expectedVersion))) {
       return read(key, false);
     }
     return local;
+  }
+
+  private static boolean matches(Optional<KeyValue> kv, String version) {
+    return kv.isPresent() && version.equals(Long.toString(kv.get().modRevision()));
+  }
+
+  private static long revisionOrZero(String version) {
+    try {
+      return Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private Optional<KeyValue> read(String key, boolean local) {

@@ -387,6 +387,16 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     public long compactedRevision() {
       return engine().compactedRevision();
     }
+
+    @Override
+    public boolean awaitRevision(long revision, Duration timeout) {
+      try {
+        return stateMachine.awaitRevision(revision, timeout.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
   }
 
   private KvEngine engine() {

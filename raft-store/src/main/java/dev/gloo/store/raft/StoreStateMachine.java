@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -47,6 +48,9 @@ final class StoreStateMachine extends BaseStateMachine {
   private final WatchHub watchHub;
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private volatile KvEngine engine;
+  /** Woken after each apply while anyone waits in {@link #awaitRevision}. */
+  private final Object appliedSignal = new Object();
+  private volatile int revisionWaiters;
 
   StoreStateMachine(Path dbDir, Path snapshotDir, String clusterId, LongSupplier clock,
       Executor watchDelivery) {
@@ -67,6 +71,40 @@ final class StoreStateMachine extends BaseStateMachine {
 
   long snapshotsInstalled() {
     return snapshotsInstalled.get();
+  }
+
+  /** Waits until this node has applied {@code revision}, at most {@code timeoutNanos}; true if it has. */
+  boolean awaitRevision(long revision, long timeoutNanos) throws InterruptedException {
+    if (engine.revision() >= revision) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    synchronized (appliedSignal) {
+      revisionWaiters++;
+      try {
+        // The waiter count is raised before the revision is read, and an apply moves the
+        // revision before it reads the count, so either this loop sees the new revision or
+        // the apply sees a waiter and wakes it.
+        while (engine.revision() < revision) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(appliedSignal, left);
+        }
+        return true;
+      } finally {
+        revisionWaiters--;
+      }
+    }
+  }
+
+  private void signalApplied() {
+    if (revisionWaiters > 0) {
+      synchronized (appliedSignal) {
+        appliedSignal.notifyAll();
+      }
+    }
   }
 
   @Override
@@ -140,6 +178,7 @@ final class StoreStateMachine extends BaseStateMachine {
     Txn txn = Codec.decodeTxn(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
     KvEngine.Applied applied = engine.apply(txn, index);
     updateLastAppliedTermIndex(entry.getTerm(), index);
+    signalApplied();
     if (!applied.events().isEmpty()) {
       watchHub.notifyApplied();
     }
@@ -209,6 +248,7 @@ final class StoreStateMachine extends BaseStateMachine {
       getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
     // Watchers resume from their own last revision, out of the installed history.
+    signalApplied();
     watchHub.notifyApplied();
   }
 

@@ -57,6 +57,29 @@ class ThreeNodeClusterTest {
   }
 
   @Test
+  void aFollowerWaitsUntilItHasAppliedARevisionWrittenElsewhere() throws Exception {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      RaftStoreNode leader = c.leader();
+      RaftStoreNode follower = c.follower();
+      long now = follower.local().revision();
+      long start = System.nanoTime();
+      assertFalse(follower.local().awaitRevision(now + 1_000_000, Duration.ofMillis(200)),
+          "a revision nobody wrote is never applied");
+      assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200), "it waited the whole bound");
+      for (int i = 0; i < 20; i++) {
+        long written = leader.txn(Txn.put("/await/" + i, new byte[16])).revision();
+        long waitStart = System.nanoTime();
+        assertTrue(follower.local().awaitRevision(written, Duration.ofSeconds(20)), "write " + i);
+        // Woken by the apply, not by the end of the bound.
+        assertTrue(System.nanoTime() - waitStart < TimeUnit.SECONDS.toNanos(10), "write " + i + " woke its waiter");
+        assertTrue(follower.local().revision() >= written);
+        assertTrue(follower.local().get("/await/" + i).isPresent(), "applied, so readable locally");
+      }
+      assertTrue(follower.local().awaitRevision(1, Duration.ZERO), "an old revision needs no wait");
+    }
+  }
+
+  @Test
   void compareAndSwapAllowsExactlyOneWinnerPerRevision() throws Exception {
     try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
       c.leader().txn(Txn.put("/counter", "0".getBytes(UTF_8)));
