@@ -70,7 +70,12 @@ final class GatewayTranslator {
   private final PluginContext ctx;
 
   /** A route parent entry naming this Gateway: the route and the index of the entry. */
-  record Attachment(NsName route, HTTPRoute object, int parentIndex, ParentReference parent) {}
+  record Attachment(NsName route, HTTPRoute object, int parentIndex, ParentReference parent) {
+    /** The Gateway the entry names (in the route's namespace unless it says otherwise). */
+    NsName gateway() {
+      return new NsName(parent.getNamespace() == null ? route.namespace() : parent.getNamespace(), parent.getName());
+    }
+  }
 
   /** What the Gateway's translation produced. */
   record Output(GatewayResources resources, ObjectNode gatewayStatus,

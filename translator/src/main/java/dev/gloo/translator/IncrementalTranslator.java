@@ -53,7 +53,7 @@ public final class IncrementalTranslator {
     changed(e.kind(), e.key());
     if (e.kind().equals(Kinds.HTTP_ROUTE)) {
       for (GatewayTranslator.Attachment a : Translator.attachments(e.key(), (HTTPRoute) e.value())) {
-        NsName gw = gateway(a);
+        NsName gw = a.gateway();
         attachments.computeIfAbsent(gw, k -> new TreeMap<>()).put(new AttachmentKey(a.route(), a.parentIndex()), a);
         changedGateways.add(gw);
       }
@@ -68,7 +68,7 @@ public final class IncrementalTranslator {
         return;
       }
       for (GatewayTranslator.Attachment a : Translator.attachments(key, old)) {
-        NsName gw = gateway(a);
+        NsName gw = a.gateway();
         Map<AttachmentKey, GatewayTranslator.Attachment> list = attachments.get(gw);
         list.remove(new AttachmentKey(a.route(), a.parentIndex()));
         if (list.isEmpty()) {
@@ -90,10 +90,6 @@ public final class IncrementalTranslator {
     }
   }
 
-  private static NsName gateway(GatewayTranslator.Attachment a) {
-    return new NsName(a.parent().getNamespace() == null ? a.route().namespace() : a.parent().getNamespace(),
-        a.parent().getName());
-  }
 
   /**
    * Translates what is held now, labelled with {@code revision}. If it throws, the next call

@@ -194,9 +194,7 @@ public final class Translator {
     Map<NsName, List<GatewayTranslator.Attachment>> out = new TreeMap<>();
     for (Map.Entry<NsName, HTTPRoute> e : snapshot.httpRoutes.entrySet()) {
       for (GatewayTranslator.Attachment a : attachments(e.getKey(), e.getValue())) {
-        NsName gateway = new NsName(a.parent().getNamespace() == null ? e.getKey().namespace() : a.parent().getNamespace(),
-            a.parent().getName());
-        out.computeIfAbsent(gateway, g -> new ArrayList<>()).add(a);
+        out.computeIfAbsent(a.gateway(), g -> new ArrayList<>()).add(a);
       }
     }
     return out;
