@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.Code;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +48,10 @@ class RedisTopologiesTest {
         harness.configs(CONFIG);
         RateLimitRequest.Builder many = RateLimitRequest.newBuilder().setDomain("solo.io");
         for (int u = 0; u < 12; u++) {
-          many.addDescriptors(descriptor("default.rl", "user", "u" + u));
+          // Values that differ in many bits: Redis Cluster's CRC16 is linear, so keys that
+          // differ in one character ("u0".."u9") can all land on one node for a whole window.
+          String user = UUID.nameUUIDFromBytes(("user" + u).getBytes(StandardCharsets.UTF_8)).toString();
+          many.addDescriptors(descriptor("default.rl", "user", user));
         }
         RateLimitRequest req = many.build();
         assertAll(harness.stub().shouldRateLimit(req), Code.OK, 1);
@@ -54,9 +59,13 @@ class RedisTopologiesTest {
         assertAll(harness.stub().shouldRateLimit(req), Code.OVER_LIMIT, 0);
       }
       int nodesWithKeys = 0;
+      int keys = 0;
       for (TestRedis n : nodes) {
-        nodesWithKeys += Integer.parseInt(n.cli("DBSIZE").strip()) > 0 ? 1 : 0;
+        int size = Integer.parseInt(n.cli("DBSIZE").strip());
+        keys += size;
+        nodesWithKeys += size > 0 ? 1 : 0;
       }
+      assertEquals(12, keys, "one counter per descriptor");
       assertTrue(nodesWithKeys >= 2, "12 counters spread over the cluster, found keys on " + nodesWithKeys + " nodes");
     } finally {
       for (TestRedis n : nodes) {
