@@ -1,6 +1,8 @@
 package dev.gloo.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
@@ -10,8 +12,12 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelEvaluationExceptionBuilder;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.CelStandardFunctions.StandardFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -30,14 +36,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * same place. Programs are compiled once per rule text and cached.
  */
 public final class CelRules {
+  private static final int MAX_CACHED_PATTERNS = 512;
+
   private final CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
       .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
       .addVar("self", SimpleType.DYN)
       .addVar("oldSelf", SimpleType.DYN)
       .addLibraries(CelExtensions.strings())
       .build();
+  /** Compiled {@code matches()} patterns: the rules' own literals, and a bounded few more. */
+  private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
   private final CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder()
       .addLibraries(CelExtensions.strings())
+      .setStandardEnvironmentEnabled(false)
+      .setStandardFunctions(CelStandardFunctions.newBuilder().excludeFunctions(StandardFunction.MATCHES).build())
+      .addFunctionBindings(
+          CelFunctionBinding.from("matches", String.class, String.class, this::matches),
+          CelFunctionBinding.from("matches_string", String.class, String.class, this::matches))
       .build();
   private final Map<String, Compiled> programs = new ConcurrentHashMap<>();
 
@@ -159,6 +174,26 @@ public final class CelRules {
     } catch (CelValidationException | CelEvaluationException e) {
       return new Compiled(Optional.empty(), e.getMessage(), false);
     }
+  }
+
+  /**
+   * CEL's {@code matches}, as Kubernetes evaluates it: true if the RE2 pattern matches any part
+   * of the string (rules anchor with ^ and $ when they mean the whole). The standard binding
+   * compiles the pattern on every call; rules use a few literal patterns, so compile each once.
+   */
+  private boolean matches(String s, String regex) throws CelEvaluationException {
+    Pattern p = patterns.get(regex);
+    if (p == null) {
+      try {
+        p = Pattern.compile(regex);
+      } catch (PatternSyntaxException e) {
+        throw CelEvaluationExceptionBuilder.newBuilder("invalid regex '%s': %s", regex, e.getDescription()).build();
+      }
+      if (patterns.size() < MAX_CACHED_PATTERNS) {
+        patterns.put(regex, p);
+      }
+    }
+    return p.matcher(s).find();
   }
 
   /** JSON to the values CEL works on: maps, lists, int64, double, string, bool, null. */

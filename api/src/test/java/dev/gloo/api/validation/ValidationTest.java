@@ -124,6 +124,41 @@ class ValidationTest {
   }
 
   @Test
+  void aPathWithCharactersOutsideTheCrdsPatternIsRefusedAndAValidOneIsNot() throws Exception {
+    String bad = ROUTE.replace("FILTERS", "[]").replace("value: /}", "value: /a b}");
+    for (int i = 0; i < 3; i++) { // the compiled pattern is reused: same verdict every time
+      List<FieldError> errors = validate("HTTPRoute", bad, null);
+      assertTrue(errors.stream().anyMatch(e -> e.field().equals("spec.rules[0].matches[0].path")
+          && e.message().contains("must only contain valid characters")), errors.toString());
+      assertEquals(List.of(), validate("HTTPRoute", ROUTE.replace("FILTERS", "[]").replace("value: /}", "value: /a%20b}"), null));
+    }
+  }
+
+  @Test
+  void matchesFindsThePatternAnywhereUnlessAnchoredAsKubernetesDoes() throws Exception {
+    JsonNode schema = YAML.readTree("""
+        type: object
+        properties:
+          s: {type: string}
+          re: {type: string}
+        x-kubernetes-validations:
+        - {rule: "self.s.matches(self.re)", message: no match}
+        """);
+    assertEquals(List.of(), cel.validate(schema, YAML.readTree("{s: abbbc, re: b+}"), null), "unanchored: a substring is enough");
+    assertEquals(List.of(), cel.validate(schema, YAML.readTree("{s: abbbc, re: '^a.*c$'}"), null));
+    assertEquals("Invalid value: \"object\": no match",
+        cel.validate(schema, YAML.readTree("{s: abbbc, re: '^b+$'}"), null).get(0).message());
+    List<FieldError> invalid = cel.validate(schema, YAML.readTree("{s: abc, re: 'a('}"), null);
+    assertEquals(1, invalid.size(), invalid.toString());
+    assertTrue(invalid.get(0).message().contains("rule evaluation error"), invalid.toString());
+    for (int i = 0; i < 1_000; i++) { // more distinct patterns than are kept compiled
+      String s = "x" + i + "y";
+      assertEquals(List.of(), cel.validate(schema, YAML.readTree("{s: " + s + ", re: '^x" + i + "y$'}"), null), s);
+      assertEquals(1, cel.validate(schema, YAML.readTree("{s: " + s + ", re: '^x" + i + "z$'}"), null).size(), s);
+    }
+  }
+
+  @Test
   void defaultsAreFilledInBeforeValidation() throws Exception {
     JsonNode obj = YAML.readTree(ROUTE.replace("FILTERS", "[]"));
     SchemaDefaults.apply(CATALOG.byKind("gateway.networking.k8s.io", "v1", "HTTPRoute").orElseThrow()
