@@ -160,6 +160,11 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("6MB"));
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(t.logSegmentBytes()));
+    // Ratis keeps recent log segments in the heap, by default up to six of them (192 MiB at
+    // 32 MiB segments), whatever the node stores. Two closed segments are plenty for followers
+    // that keep up; one that falls further behind is sent entries read from the files.
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, 2);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, SizeInBytes.valueOf(2 * t.logSegmentBytes()));
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.max(1, Math.min(1024, t.snapshotEveryEntries() / 2)));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
@@ -251,7 +256,11 @@ public final class RaftStoreNode implements Store, AutoCloseable {
     if (limit < 0) {
       throw new InvalidRequestException("limit", "must not be negative");
     }
-    return await(read(new Codec.Range(prefix, limit, startAfter), Codec::decodeRange));
+    // A read barrier, then the local state, which has applied everything the barrier saw (as
+    // etcd serves a ReadIndex read). The range itself never passes through a Raft client
+    // message, whose size is bounded: a list of a large collection is as big as the collection.
+    revision();
+    return engine().range(prefix, limit, startAfter);
   }
 
   /** The store revision, read linearizably (a read barrier). */

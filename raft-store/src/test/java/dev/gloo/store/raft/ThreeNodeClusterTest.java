@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gloo.store.KeyValue;
+import dev.gloo.store.RangeResult;
+import dev.gloo.store.Store;
 import dev.gloo.store.StoreException;
 import dev.gloo.store.Txn;
 import dev.gloo.store.TxnResult;
@@ -52,6 +54,27 @@ class ThreeNodeClusterTest {
         awaitLocalRevision(n, revision);
         assertEquals(leader.local().range("/ryw/", 0, Optional.empty()).items(),
             n.local().range("/ryw/", 0, Optional.empty()).items(), n.nodeId());
+      }
+    }
+  }
+
+  @Test
+  void aRangeLargerThanAnyRaftMessageIsReadLinearizablyOnAFollower() {
+    try (TestCluster c = TestCluster.started(3, TestCluster.FAST)) {
+      RaftStoreNode leader = c.leader();
+      RaftStoreNode follower = c.nodes().stream().filter(n -> n != leader).findFirst().orElseThrow();
+      byte[] value = new byte[Store.MAX_VALUE_BYTES - 64]; // two per transaction, keys included
+      long last = 0;
+      for (int i = 0; i < 12; i++) { // 24 values of 1.5 MiB: 36 MiB, over the 32 MiB message bound
+        value[0] = (byte) i;
+        last = leader.txn(new Txn(List.of(), List.of(
+            new Txn.Put("/big/" + (2 * i), value), new Txn.Put("/big/" + (2 * i + 1), value)))).revision();
+      }
+      RangeResult all = follower.range("/big/", 0, Optional.empty());
+      assertEquals(24, all.items().size());
+      assertTrue(all.revision() >= last, "the read saw every acknowledged write: " + all.revision() + " < " + last);
+      for (KeyValue kv : all.items()) {
+        assertEquals(Integer.parseInt(kv.key().substring("/big/".length())) / 2, kv.value()[0], kv.key());
       }
     }
   }
