@@ -22,7 +22,12 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.Filter;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -63,12 +68,17 @@ public final class KvEngine implements AutoCloseable {
   private static final byte[] META_REVISION = meta("revision");
   private static final byte[] META_COMPACTED = meta("compacted");
   private static final byte[] META_CLUSTER = meta("cluster");
+  /** History records also held in memory, for watchers that keep up (about 2 KiB apiece). */
+  private static final int RECENT_RECORDS = 4096;
+  private static final long BLOCK_CACHE_BYTES = 32L << 20;
 
   private final Path dir;
   private final LongSupplier clock;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private Options options;
+  private Cache blockCache;
+  private Filter bloom;
   private RocksDB db;
 
   // Cached copies of the meta records; written only by the apply thread (and compaction, for
@@ -76,6 +86,7 @@ public final class KvEngine implements AutoCloseable {
   private volatile long appliedIndex;
   private volatile long revision;
   private volatile long compacted;
+  private final RecentHistory recent = new RecentHistory(RECENT_RECORDS);
 
   private KvEngine(Path dir, LongSupplier clock) {
     this.dir = dir;
@@ -100,15 +111,21 @@ public final class KvEngine implements AutoCloseable {
     } catch (IOException e) {
       throw new DataDirException("cannot create " + dir + ": " + e.getMessage(), e);
     }
+    // A Bloom filter per table file: most writes ask for keys that do not exist yet (a create's
+    // name, a new revision's history), and without a filter each such lookup reads a block of
+    // every level to learn so.
+    blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+    bloom = new BloomFilter(10);
     options = new Options()
         .setCreateIfMissing(!exists || isEmptyDir(dir))
         .setParanoidChecks(true)
         .setMaxOpenFiles(512)
-        .setKeepLogFileNum(3);
+        .setKeepLogFileNum(3)
+        .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom).setBlockCache(blockCache));
     try {
       db = RocksDB.open(options, dir.toString());
     } catch (RocksDBException e) {
-      options.close();
+      closeDb();
       throw new DataDirException("the store database in " + dir + " cannot be opened ("
           + e.getMessage() + "); it is corrupt or incomplete. Restore the node from a snapshot,"
           + " or remove the node's data directory and rejoin it to the cluster", e);
@@ -116,6 +133,7 @@ public final class KvEngine implements AutoCloseable {
     appliedIndex = readMetaLong(META_APPLIED);
     revision = readMetaLong(META_REVISION);
     compacted = readMetaLong(META_COMPACTED);
+    recent.reset(revision);
   }
 
   private static boolean isEmptyDir(Path dir) {
@@ -222,6 +240,9 @@ public final class KvEngine implements AutoCloseable {
       }
       batch.put(META_APPLIED, longBytes(index));
       db().write(writeOptions, batch);
+      if (!events.isEmpty()) {
+        recent.add(index, events);
+      }
       appliedIndex = index;
       revision = newRevision;
       return new Applied(TxnResult.success(newRevision, results), events);
@@ -321,11 +342,19 @@ public final class KvEngine implements AutoCloseable {
    */
   public HistoryPage history(String prefix, long afterRevision, int maxEvents) {
     lock.readLock().lock();
-    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db().newIterator(ro)) {
-      long floor = compacted;
-      if (afterRevision < floor) {
+    try {
+      if (afterRevision < compacted) {
         return new HistoryPage(List.of(), afterRevision, true);
       }
+      HistoryPage held = recent.read(prefix, afterRevision, maxEvents);
+      return held != null ? held : historyOnDisk(prefix, afterRevision, maxEvents);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private HistoryPage historyOnDisk(String prefix, long afterRevision, int maxEvents) {
+    try (ReadOptions ro = new ReadOptions(); RocksIterator it = db().newIterator(ro)) {
       List<WatchEvent> events = new ArrayList<>();
       long scannedTo = afterRevision;
       for (it.seek(historyKey(afterRevision + 1)); it.isValid() && it.key()[0] == HISTORY; it.next()) {
@@ -344,8 +373,6 @@ public final class KvEngine implements AutoCloseable {
       // a page that skipped any.
       boolean compactedMeanwhile = afterRevision < compacted;
       return new HistoryPage(events, scannedTo, compactedMeanwhile);
-    } finally {
-      lock.readLock().unlock();
     }
   }
 
@@ -450,6 +477,8 @@ public final class KvEngine implements AutoCloseable {
     if (options != null) {
       options.close();
       options = null;
+      bloom.close();
+      blockCache.close();
     }
   }
 

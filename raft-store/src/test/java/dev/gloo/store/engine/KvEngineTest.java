@@ -100,6 +100,60 @@ class KvEngineTest {
   }
 
   @Test
+  void historyHeldInMemoryReadsTheSameAsHistoryReadFromDisk() {
+    // More revisions than are held in memory, with gaps (failed conditions, deletes of missing
+    // keys), deletes and two prefixes. A reopened engine holds nothing in memory and reads every
+    // page from disk.
+    int entries = 5_000;
+    long[] starts = {0, 1, 450, 903, 2_500, 4_000, 4_650, 4_999, 5_000};
+    List<KvEngine.HistoryPage> pages = new java.util.ArrayList<>();
+    try (KvEngine e = open()) {
+      for (long i = 1; i <= entries; i++) {
+        Txn txn = switch ((int) (i % 5)) {
+          case 0 -> Txn.create("/a/" + (i % 40), bytes("again"));
+          case 1 -> Txn.builder().delete("/a/" + (i % 40)).build();
+          case 2 -> Txn.put("/b/" + i, bytes("b" + i));
+          default -> Txn.put("/a/" + (i % 40), bytes("a" + i));
+        };
+        e.apply(txn, i);
+      }
+      for (long start : starts) {
+        for (String prefix : List.of("/a/", "")) {
+          pages.add(e.history(prefix, start, 7));
+          pages.add(e.history(prefix, start, 100_000));
+        }
+      }
+    }
+    try (KvEngine e = open()) {
+      int i = 0;
+      for (long start : starts) {
+        for (String prefix : List.of("/a/", "")) {
+          assertEquals(pages.get(i++), e.history(prefix, start, 7), "after " + start + " prefix '" + prefix + "'");
+          assertEquals(pages.get(i++), e.history(prefix, start, 100_000), "after " + start + " prefix '" + prefix + "'");
+        }
+      }
+    }
+  }
+
+  @Test
+  void recentHistoryAnswersOnlyForRevisionsItHoldsAll() {
+    RecentHistory recent = new RecentHistory(3);
+    recent.reset(10);
+    assertEquals(null, recent.read("", 9, 100), "revision 10 was before the records held");
+    assertEquals(new KvEngine.HistoryPage(List.of(), 10, false), recent.read("", 10, 100));
+    for (long rev : new long[] {12, 13, 15, 18}) {
+      recent.add(rev, List.of(new WatchEvent(WatchEvent.Type.PUT, new KeyValue("/k", bytes("v"), rev, rev, 1), rev)));
+    }
+    // 12 was dropped to keep three records: after 12 (or later) is still whole, before it is not.
+    assertEquals(null, recent.read("", 11, 100));
+    KvEngine.HistoryPage page = recent.read("", 12, 100);
+    assertEquals(List.of(13L, 15L, 18L), page.events().stream().map(WatchEvent::revision).toList());
+    assertEquals(18, page.scannedTo());
+    assertEquals(15, recent.read("", 12, 2).scannedTo(), "whole revisions until maxEvents");
+    assertEquals(List.of(), recent.read("/other/", 12, 100).events());
+  }
+
+  @Test
   void historyIsCompactedByCountAndByAgeButTheNewestRevisionStays() {
     try (KvEngine e = open()) {
       for (long i = 1; i <= 20; i++) {
