@@ -90,7 +90,6 @@ public final class IncrementalTranslator {
     }
   }
 
-
   /**
    * Translates what is held now, labelled with {@code revision}. If it throws, the next call
    * translates everything again.

@@ -150,11 +150,9 @@ public final class Codec {
   // ---- reads (Raft read-only queries) ----
 
   /** A read served through the state machine after a ReadIndex barrier. */
-  public sealed interface ReadRequest permits Get, Range, Revision {}
+  public sealed interface ReadRequest permits Get, Revision {}
 
   public record Get(String key) implements ReadRequest {}
-
-  public record Range(String prefix, int limit, Optional<String> startAfter) implements ReadRequest {}
 
   public record Revision() implements ReadRequest {}
 
@@ -164,13 +162,8 @@ public final class Codec {
     if (request instanceof Get g) {
       w.u8((byte) 1);
       w.string(g.key());
-    } else if (request instanceof Range rg) {
-      w.u8((byte) 2);
-      w.string(rg.prefix());
-      w.u32(rg.limit());
-      w.bool(rg.startAfter().isPresent());
-      rg.startAfter().ifPresent(w::string);
     } else {
+      // Type 2 was a range; a range is now a revision barrier and then a local read.
       w.u8((byte) 3);
     }
     return w.toByteArray();
@@ -182,12 +175,6 @@ public final class Codec {
     byte type = r.u8();
     ReadRequest request = switch (type) {
       case 1 -> new Get(r.string());
-      case 2 -> {
-        String prefix = r.string();
-        int limit = r.count();
-        Optional<String> startAfter = r.bool() ? Optional.of(r.string()) : Optional.empty();
-        yield new Range(prefix, limit, startAfter);
-      }
       case 3 -> new Revision();
       default -> throw new CodecException("unknown read type " + type);
     };

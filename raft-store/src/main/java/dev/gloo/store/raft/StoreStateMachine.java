@@ -194,8 +194,6 @@ final class StoreStateMachine extends BaseStateMachine {
       if (read instanceof Codec.Get g) {
         reply = Codec.encodeRange(new dev.gloo.store.RangeResult(
             engine.get(g.key()).stream().toList(), engine.revision(), java.util.Optional.empty()));
-      } else if (read instanceof Codec.Range r) {
-        reply = Codec.encodeRange(engine.range(r.prefix(), r.limit(), r.startAfter()));
       } else {
         reply = Codec.encodeLong(engine.revision());
       }
