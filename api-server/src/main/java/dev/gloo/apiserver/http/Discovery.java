@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The discovery documents kubectl reads: aggregated discovery ({@code apidiscovery.k8s.io/v2})
@@ -23,9 +25,16 @@ public final class Discovery {
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
   private final CrdCatalog catalog;
+  /** "group/version" of every type served, for the check each request makes. */
+  private final Set<String> groupVersions;
 
   public Discovery(CrdCatalog catalog) {
     this.catalog = catalog;
+    this.groupVersions = catalog.all().stream().map(t -> t.group() + "/" + t.version()).collect(Collectors.toSet());
+  }
+
+  boolean serves(String group, String version) {
+    return groupVersions.contains(group + "/" + version);
   }
 
   /** Versions per group, in catalog order, the storage version first. */

@@ -248,7 +248,7 @@ public final class KubeApiServlet extends HttpServlet {
 
   private void resource(HttpServletRequest req, HttpServletResponse resp, String method, String group,
       String version, String[] rest) throws IOException {
-    if (discovery.types(group, version).isEmpty()) {
+    if (!discovery.serves(group, version)) {
       throw notFoundPath();
     }
     if (rest.length == 0) {

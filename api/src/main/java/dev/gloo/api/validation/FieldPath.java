@@ -2,10 +2,12 @@ package dev.gloo.api.validation;
 
 /** Builds field paths the way kube-apiserver prints them: {@code spec.rules[0].matches}. */
 final class FieldPath {
+  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
   private FieldPath() {}
 
   static String child(String parent, String name) {
-    boolean plain = name.matches("[A-Za-z_][A-Za-z0-9_-]*");
+    boolean plain = PLAIN.matcher(name).matches();
     if (parent.isEmpty()) {
       return plain ? name : "[" + quote(name) + "]";
     }
