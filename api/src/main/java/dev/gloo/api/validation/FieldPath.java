@@ -1,8 +1,10 @@
 package dev.gloo.api.validation;
 
+import java.util.regex.Pattern;
+
 /** Builds field paths the way kube-apiserver prints them: {@code spec.rules[0].matches}. */
 final class FieldPath {
-  private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
   private FieldPath() {}
 
