@@ -355,29 +355,50 @@ public final class KvEngine implements AutoCloseable {
 
   private HistoryPage historyOnDisk(String prefix, long afterRevision, int maxEvents) {
     try (ReadOptions ro = new ReadOptions(); RocksIterator it = db().newIterator(ro)) {
-      List<WatchEvent> events = new ArrayList<>();
-      long scannedTo = afterRevision;
+      PageBuilder page = new PageBuilder(prefix, afterRevision, maxEvents);
       for (it.seek(historyKey(afterRevision + 1)); it.isValid() && it.key()[0] == HISTORY; it.next()) {
         long rev = ByteBuffer.wrap(it.key(), 1, 8).getLong();
-        for (WatchEvent e : Codec.decodeHistory(it.value()).events()) {
-          if (e.kv().key().startsWith(prefix)) {
-            events.add(e);
-          }
-        }
-        scannedTo = rev;
-        if (events.size() >= maxEvents) {
+        if (!page.take(rev, Codec.decodeHistory(it.value()).events())) {
           break;
         }
       }
       // Compaction may have removed revisions while we read them; the caller must not take
       // a page that skipped any.
-      boolean compactedMeanwhile = afterRevision < compacted;
-      return new HistoryPage(events, scannedTo, compactedMeanwhile);
+      return page.build(afterRevision < compacted);
     }
   }
 
   /** A page of history; {@code compacted} means the requested start is no longer kept. */
   public record HistoryPage(List<WatchEvent> events, long scannedTo, boolean compacted) {}
+
+  /** Collects a page of history revision by revision, from disk or from memory alike. */
+  static final class PageBuilder {
+    private final String prefix;
+    private final int maxEvents;
+    private final List<WatchEvent> events = new ArrayList<>();
+    private long scannedTo;
+
+    PageBuilder(String prefix, long afterRevision, int maxEvents) {
+      this.prefix = prefix;
+      this.maxEvents = maxEvents;
+      this.scannedTo = afterRevision;
+    }
+
+    /** Takes the next revision's events under the prefix; false once the page is full. */
+    boolean take(long revision, List<WatchEvent> revisionEvents) {
+      for (WatchEvent e : revisionEvents) {
+        if (e.kv().key().startsWith(prefix)) {
+          events.add(e);
+        }
+      }
+      scannedTo = revision;
+      return events.size() < maxEvents;
+    }
+
+    HistoryPage build(boolean compacted) {
+      return new HistoryPage(events, scannedTo, compacted);
+    }
+  }
 
   /**
    * Drops history so that at most {@code maxRevisions} log indices and nothing older than

@@ -1,7 +1,6 @@
 package dev.gloo.store.engine;
 
 import dev.gloo.store.WatchEvent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -51,19 +50,12 @@ final class RecentHistory {
     if (afterRevision < floor) {
       return null;
     }
-    List<WatchEvent> events = new ArrayList<>();
-    long scannedTo = afterRevision;
+    KvEngine.PageBuilder page = new KvEngine.PageBuilder(prefix, afterRevision, maxEvents);
     for (Map.Entry<Long, List<WatchEvent>> r : records.tailMap(afterRevision, false).entrySet()) {
-      for (WatchEvent e : r.getValue()) {
-        if (e.kv().key().startsWith(prefix)) {
-          events.add(e);
-        }
-      }
-      scannedTo = r.getKey();
-      if (events.size() >= maxEvents) {
+      if (!page.take(r.getKey(), r.getValue())) {
         break;
       }
     }
-    return afterRevision < floor ? null : new KvEngine.HistoryPage(events, scannedTo, false);
+    return afterRevision < floor ? null : page.build(false);
   }
 }
