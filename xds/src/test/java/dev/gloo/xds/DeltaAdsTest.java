@@ -94,6 +94,36 @@ class DeltaAdsTest {
   }
 
   @Test
+  void endpointsOfAnUpdateWaitForItsClustersWhenTheClientHasNotAckedTheLastClusters() throws Exception {
+    var call = client.delta();
+    call.send(deltaSubscribe(node, CDS));
+    DeltaDiscoveryResponse clusters = call.next();
+    assertEquals(CDS, clusters.getTypeUrl());
+    // The clusters are not ACKed yet; the endpoints are subscribed and ACKed.
+    call.send(deltaSubscribe(node, EDS, "backend"));
+    DeltaDiscoveryResponse endpoints = call.next();
+    assertEquals(EDS, endpoints.getTypeUrl());
+    call.send(deltaAck(EDS, endpoints.getNonce()));
+    call.expectNothing(QUIET);
+
+    EnvoyResources base = Fixtures.gateway("a");
+    server.update(2, Map.of(GW, new EnvoyResources(base.listeners(), base.routes(),
+        List.of(Fixtures.edsCluster("backend").toBuilder()
+            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()),
+        List.of(Fixtures.endpoints("backend", 9002)), base.secrets())));
+    // New endpoints must not arrive before the clusters of the same update.
+    call.expectNothing(QUIET);
+
+    call.send(deltaAck(CDS, clusters.getNonce()));
+    DeltaDiscoveryResponse newClusters = call.next();
+    assertEquals(CDS, newClusters.getTypeUrl());
+    assertEquals(List.of("backend"), names(newClusters));
+    DeltaDiscoveryResponse newEndpoints = call.next();
+    assertEquals(EDS, newEndpoints.getTypeUrl());
+    assertEquals(List.of("backend"), names(newEndpoints));
+  }
+
+  @Test
   void aFreshClientOfAnEmptyGatewayGetsAnEmptyFirstAnswer() throws Exception {
     var call = client.delta();
     call.send(deltaSubscribe(Fixtures.node("default/nothing-here"), LDS));

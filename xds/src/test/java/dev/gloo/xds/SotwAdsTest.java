@@ -129,6 +129,36 @@ class SotwAdsTest {
   }
 
   @Test
+  void endpointsOfAnUpdateWaitForItsClustersWhenTheClientHasNotAckedTheLastClusters() throws Exception {
+    var call = client.sotw();
+    call.send(request(node, CDS, "", ""));
+    DiscoveryResponse clusters = call.next();
+    assertEquals(CDS, clusters.getTypeUrl());
+    // The clusters are not ACKed yet; the endpoints are subscribed and ACKed.
+    DiscoveryResponse endpoints = subscribe(call, node, EDS, "backend");
+    call.expectNothing(QUIET);
+
+    EnvoyResources changed = Fixtures.gateway("a");
+    changed = new EnvoyResources(changed.listeners(), changed.routes(),
+        List.of(Fixtures.edsCluster("backend").toBuilder()
+            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()),
+        List.of(Fixtures.endpoints("backend", 9002)), changed.secrets());
+    server.update(2, Map.of(GW, changed));
+    // New endpoints must not arrive before the clusters of the same update.
+    call.expectNothing(QUIET);
+
+    call.send(request(node, CDS, clusters.getVersionInfo(), clusters.getNonce()));
+    DiscoveryResponse newClusters = call.next();
+    assertEquals(CDS, newClusters.getTypeUrl());
+    assertEquals(7, newClusters.getResources(0).unpack(Cluster.class).getConnectTimeout().getSeconds());
+    DiscoveryResponse newEndpoints = call.next();
+    assertEquals(EDS, newEndpoints.getTypeUrl());
+    assertNotEquals(endpoints.getVersionInfo(), newEndpoints.getVersionInfo());
+    assertEquals(9002, newEndpoints.getResources(0).unpack(ClusterLoadAssignment.class)
+        .getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getPortValue());
+  }
+
+  @Test
   void nonWildcardTypesCarryOnlyTheRequestedNamesThatExist() throws Exception {
     var call = client.sotw();
     call.send(request(node, EDS, "", "", "missing", "backend"));

@@ -59,8 +59,31 @@ abstract class AdsStream<Q, R> implements StreamObserver<Q>, SnapshotHub.Subscri
   /** Handles one request of a stream whose Gateway is known. */
   protected abstract void handle(Q request);
 
-  /** Sends whatever the client lacks, for every type it asked for. */
-  protected abstract void pushAll();
+  /** What came of offering one type its update. */
+  protected enum Turn {
+    /** The client lacks nothing of this type (or asked for none of it). */
+    NOTHING,
+    SENT,
+    /** The client lacks something, but the last response of this type waits for its ACK. */
+    WAITING
+  }
+
+  /** Sends the client what it lacks of {@code type}, if it may be sent now. */
+  protected abstract Turn respond(ResourceType type);
+
+  /**
+   * Sends whatever the client lacks, in the order xDS asks of a server (clusters, endpoints,
+   * listeners, routes, then secrets), so that nothing arrives before what it refers to. When a
+   * type must wait for the ACK of its last response, the types after it wait too: the ACK's
+   * request pushes again.
+   */
+  protected final void pushAll() {
+    for (ResourceType type : ResourceType.values()) {
+      if (respond(type) == Turn.WAITING) {
+        return;
+      }
+    }
+  }
 
   protected abstract Node nodeOf(Q request);
 

@@ -134,14 +134,7 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
       }
     }
     if (ready) {
-      respond(type, state);
-    }
-  }
-
-  @Override
-  protected void pushAll() {
-    for (Map.Entry<ResourceType, TypeState> entry : types.entrySet()) {
-      respond(entry.getKey(), entry.getValue());
+      pushAll();
     }
   }
 
@@ -149,9 +142,11 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
     return state.wildcard || state.names.contains(name);
   }
 
-  private void respond(ResourceType type, TypeState state) {
-    if (state.inFlight != null || closed()) {
-      return;
+  @Override
+  protected Turn respond(ResourceType type) {
+    TypeState state = types.get(type);
+    if (state == null || closed()) {
+      return Turn.NOTHING;
     }
     TypeSnapshot snapshot = snapshot().of(type);
     Map<String, VersionedResource> updates = new TreeMap<>();
@@ -171,7 +166,10 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
       }
     }
     if (updates.isEmpty() && removals.isEmpty() && !state.mustAnswer) {
-      return;
+      return Turn.NOTHING;
+    }
+    if (state.inFlight != null) {
+      return Turn.WAITING;
     }
     state.mustAnswer = false;
     String nonce = nextNonce();
@@ -199,6 +197,7 @@ public final class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaDis
     }
     state.inFlight = new InFlight(nonce, snapshot.version(), sent, before);
     send(response.build());
+    return Turn.SENT;
   }
 
   private static void consider(

@@ -109,36 +109,34 @@ public final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryRespo
     }
     state.open = true;
     if (ready) {
-      respond(type, state);
+      pushAll();
     }
   }
 
   @Override
-  protected void pushAll() {
-    for (Map.Entry<ResourceType, TypeState> entry : types.entrySet()) {
-      respond(entry.getKey(), entry.getValue());
-    }
-  }
-
-  private void respond(ResourceType type, TypeState state) {
-    if (!state.open || closed()) {
-      return;
+  protected Turn respond(ResourceType type) {
+    TypeState state = types.get(type);
+    if (state == null || closed()) {
+      return Turn.NOTHING;
     }
     if (!state.wildcard && state.names.isEmpty()) {
       // Asking for no names of a non-wildcard type is unsubscribing: nothing to send.
-      return;
+      return Turn.NOTHING;
     }
     TypeSnapshot snapshot = snapshot().of(type);
     String version = snapshot.version();
     if (version.equals(state.nackedVersion)
         && state.wildcard == state.nackedWildcard
         && state.names.equals(state.nackedNames)) {
-      return;
+      return Turn.NOTHING;
     }
     if (version.equals(state.heldVersion)
         && state.wildcard == state.heldWildcard
         && state.names.equals(state.heldNames)) {
-      return;
+      return Turn.NOTHING;
+    }
+    if (!state.open) {
+      return Turn.WAITING;
     }
     DiscoveryResponse.Builder response =
         DiscoveryResponse.newBuilder()
@@ -163,5 +161,6 @@ public final class SotwStream extends AdsStream<DiscoveryRequest, DiscoveryRespo
     state.heldWildcard = state.wildcard;
     state.open = false;
     send(response.build());
+    return Turn.SENT;
   }
 }
