@@ -106,11 +106,7 @@ class DeltaAdsTest {
     call.send(deltaAck(EDS, endpoints.getNonce()));
     call.expectNothing(QUIET);
 
-    EnvoyResources base = Fixtures.gateway("a");
-    server.update(2, Map.of(GW, new EnvoyResources(base.listeners(), base.routes(),
-        List.of(Fixtures.edsCluster("backend").toBuilder()
-            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()),
-        List.of(Fixtures.endpoints("backend", 9002)), base.secrets())));
+    server.update(2, Map.of(GW, Fixtures.gatewayWithNewClusterAndEndpoints("a")));
     // New endpoints must not arrive before the clusters of the same update.
     call.expectNothing(QUIET);
 

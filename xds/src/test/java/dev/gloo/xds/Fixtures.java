@@ -168,6 +168,17 @@ public final class Fixtures {
         List.of(secret("tls")));
   }
 
+  /**
+   * {@link #gateway} with new cluster and endpoints content: the cluster's connect timeout is
+   * 7 s and its endpoint's port 9002.
+   */
+  public static EnvoyResources gatewayWithNewClusterAndEndpoints(String tag) {
+    EnvoyResources base = gateway(tag);
+    return new EnvoyResources(base.listeners(), base.routes(),
+        List.of(edsCluster("backend").toBuilder().setConnectTimeout(Duration.newBuilder().setSeconds(7)).build()),
+        List.of(endpoints("backend", 9002)), base.secrets());
+  }
+
   public static Node node(String gateway) {
     return Node.newBuilder()
         .setId("envoy-" + Math.abs(gateway.hashCode()))

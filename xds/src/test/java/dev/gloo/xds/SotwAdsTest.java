@@ -138,12 +138,7 @@ class SotwAdsTest {
     DiscoveryResponse endpoints = subscribe(call, node, EDS, "backend");
     call.expectNothing(QUIET);
 
-    EnvoyResources changed = Fixtures.gateway("a");
-    changed = new EnvoyResources(changed.listeners(), changed.routes(),
-        List.of(Fixtures.edsCluster("backend").toBuilder()
-            .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(7)).build()),
-        List.of(Fixtures.endpoints("backend", 9002)), changed.secrets());
-    server.update(2, Map.of(GW, changed));
+    server.update(2, Map.of(GW, Fixtures.gatewayWithNewClusterAndEndpoints("a")));
     // New endpoints must not arrive before the clusters of the same update.
     call.expectNothing(QUIET);
 
