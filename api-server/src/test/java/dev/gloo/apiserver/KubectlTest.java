@@ -146,6 +146,19 @@ class KubectlTest {
   }
 
   @Test
+  void aChunkedGetOnAFollowerListsEveryObjectOnce() throws Exception {
+    String node = followers.get(0);
+    ok(node, "create", "namespace", "chunks");
+    for (int i = 0; i < 5; i++) {
+      ok(leader, "create", "configmap", "cm" + i, "-n", "chunks", "--from-literal=i=" + i);
+    }
+    // kubectl asks for two objects a page and follows the continue tokens.
+    String names = ok(node, "get", "configmaps", "-n", "chunks", "--chunk-size=2", "-o", "name");
+    assertEquals(List.of("configmap/cm0", "configmap/cm1", "configmap/cm2", "configmap/cm3", "configmap/cm4"),
+        names.lines().toList());
+  }
+
+  @Test
   void createSecretTlsAndConfigMapFromTypedCommands() throws Exception {
     Path cert = tmp.resolve("tls.crt");
     Path key = tmp.resolve("tls.key");

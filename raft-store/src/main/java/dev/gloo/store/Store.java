@@ -52,6 +52,16 @@ public interface Store {
 
     RangeResult range(String prefix, int limit, Optional<String> startAfter);
 
+    /**
+     * A later page of a paged range, at the revision of its first page: a range with a limit
+     * keeps its state on this node for a while (a minute after its last use), so that every
+     * page of one list shows the same revision.
+     *
+     * @throws RevisionNotHeldException if this node no longer holds the state at {@code
+     *     revision} (it expired, or the first page was read on another node) and has moved past it
+     */
+    RangeResult rangeAt(long revision, String prefix, int limit, Optional<String> startAfter);
+
     /** The revision this node has applied up to. */
     long revision();
 

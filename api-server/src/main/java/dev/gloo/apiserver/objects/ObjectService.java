@@ -13,6 +13,7 @@ import dev.gloo.api.validation.SchemaValidator;
 import dev.gloo.store.InvalidRequestException;
 import dev.gloo.store.KeyValue;
 import dev.gloo.store.RangeResult;
+import dev.gloo.store.RevisionNotHeldException;
 import dev.gloo.store.Store;
 import dev.gloo.store.StoreUnavailableException;
 import dev.gloo.store.TooLargeException;
@@ -90,18 +91,24 @@ public final class ObjectService {
   /** A list page: items, the revision it was read at, and the continue token (if more). */
   public record Page(List<ObjectNode> items, long revision, Optional<String> continueToken) {}
 
+  /**
+   * A page of a list. The pages after the first read the first page's revision (the continue
+   * token carries it), from the state this node keeps for them for a while; when it no longer
+   * does, the list fails with 410 Expired and the client starts again, as with Kubernetes.
+   */
   public Page list(ResourceType t, String ns, String labelSelector, String fieldSelector, int limit,
       String continueToken, boolean local) {
     Predicate<JsonNode> match = Selectors.labels(labelSelector).and(Selectors.fields(fieldSelector));
-    Optional<String> startAfter = Optional.ofNullable(continueToken).filter(s -> !s.isEmpty())
-        .map(ObjectService::decodeContinue);
+    Optional<Continue> from = Optional.ofNullable(continueToken).filter(s -> !s.isEmpty()).map(this::decodeContinue);
+    Optional<String> startAfter = from.map(Continue::start);
+    long revision = from.map(Continue::revision).orElse(-1L);
     String prefix = ObjectKeys.listPrefix(t, ns);
     List<ObjectNode> items = new ArrayList<>();
-    long revision;
     Optional<String> next = Optional.empty();
     while (true) {
       int want = limit > 0 ? limit - items.size() : 0;
-      RangeResult r = range(prefix, want > 0 ? Math.max(want, 50) : 0, startAfter, local);
+      int batch = want > 0 ? Math.max(want, 50) : 0;
+      RangeResult r = revision < 0 ? range(prefix, batch, startAfter, local) : rangeAt(revision, prefix, batch, startAfter);
       revision = r.revision();
       String lastKey = null;
       for (KeyValue kv : r.items()) {
@@ -119,7 +126,7 @@ public final class ObjectService {
           || (full && lastKey != null && !lastKey.equals(r.items().get(r.items().size() - 1).key()));
       if (full) {
         if (more) {
-          next = Optional.of(encodeContinue(lastKey));
+          next = Optional.of(encodeContinue(new Continue(revision, lastKey)));
         }
         break;
       }
@@ -673,6 +680,22 @@ public final class ObjectService {
     }
   }
 
+  /** A later page of a list, at the revision of its first page, from this node's state. */
+  private RangeResult rangeAt(long revision, String prefix, int limit, Optional<String> after) {
+    Store.LocalReader local = store.local();
+    if (revision > local.revision()) {
+      local.awaitRevision(revision, CATCH_UP);
+    }
+    try {
+      return local.rangeAt(revision, prefix, limit, after);
+    } catch (RevisionNotHeldException e) {
+      throw ApiException.expired("The provided continue parameter is too old to display a consistent list"
+          + " result (" + e.getMessage() + "). Start a new list without the continue parameter.");
+    } catch (InvalidRequestException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
   private TxnResult write(Txn txn) {
     try {
       return store.txn(txn);
@@ -685,16 +708,29 @@ public final class ObjectService {
     }
   }
 
-  private static String encodeContinue(String lastKey) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+  /** What a continue token carries: the list's revision and the last key given so far. */
+  private record Continue(long revision, String start) {}
+
+  private String encodeContinue(Continue c) {
+    ObjectNode token = json.createObjectNode().put("rv", c.revision()).put("start", c.start());
+    try {
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(json.writeValueAsBytes(token));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  private static String decodeContinue(String token) {
+  private Continue decodeContinue(String token) {
     try {
-      return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid continue token");
+      JsonNode t = json.readTree(Base64.getUrlDecoder().decode(token));
+      if (t != null && t.path("rv").canConvertToExactIntegral() && t.get("rv").asLong() > 0
+          && t.path("start").isTextual()) {
+        return new Continue(t.get("rv").asLong(), t.get("start").asText());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      // invalid, as below
     }
+    throw ApiException.badRequest("invalid continue token");
   }
 
   /** A {@code <Kind>List} of the page's items. */

@@ -1,5 +1,6 @@
 package dev.gloo.apiserver.objects;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,6 +16,7 @@ import dev.gloo.apiserver.SingleNodeStore;
 import dev.gloo.store.raft.RaftStoreNode;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -221,5 +223,41 @@ class ObjectServiceTest {
     objects.delete(NS, null, "paging", Optional.empty(), ObjectService.WriteOptions.DEFAULT);
     assertEquals(0, objects.list(ROUTE, "paging", null, null, 0, null, false).items().size(),
         "deleting a namespace deletes what is in it");
+  }
+
+  @Test
+  void laterPagesShowTheListAsItWasAtTheFirstPage() throws Exception {
+    objects.create(NS, null, json("{\"metadata\":{\"name\":\"pinned\"}}"), STRICT);
+    for (int i = 0; i < 4; i++) {
+      objects.create(ROUTE, "pinned", route("r" + i, "a.example.com"), STRICT);
+    }
+    ObjectService.Page p1 = objects.list(ROUTE, "pinned", null, null, 2, null, false);
+    objects.create(ROUTE, "pinned", route("r2a", "a.example.com"), STRICT);
+    objects.update(ROUTE, "pinned", "r2", route("r2", "b.example.com"), false, STRICT);
+    objects.delete(ROUTE, "pinned", "r3", Optional.empty(), ObjectService.WriteOptions.DEFAULT);
+    ObjectService.Page p2 = objects.list(ROUTE, "pinned", null, null, 2, p1.continueToken().orElseThrow(), false);
+    assertEquals(List.of("r2", "r3"), names(p2));
+    assertEquals("a.example.com", p2.items().get(0).at("/spec/hostnames/0").asText());
+    assertEquals(p1.revision(), p2.revision());
+    assertEquals(Optional.empty(), p2.continueToken());
+    assertEquals(List.of("r0", "r1", "r2", "r2a"), names(objects.list(ROUTE, "pinned", null, null, 0, null, false)));
+  }
+
+  @Test
+  void aContinueTokenForAStateNoLongerHeldIsExpiredAndAMalformedOneIsABadRequest() throws Exception {
+    objects.create(ROUTE, "default", route("expiring", "a.example.com"), STRICT);
+    String stale = Base64.getUrlEncoder().encodeToString("{\"rv\":1,\"start\":\"x\"}".getBytes(UTF_8));
+    ApiException gone = assertThrows(ApiException.class, () -> objects.list(ROUTE, "default", null, null, 1, stale, false));
+    assertEquals(410, gone.code());
+    assertEquals("Expired", gone.reason());
+    for (String bad : List.of("%%", Base64.getUrlEncoder().encodeToString("{\"rv\":\"x\"}".getBytes(UTF_8)),
+        Base64.getUrlEncoder().encodeToString("[1]".getBytes(UTF_8)))) {
+      assertEquals(400, assertThrows(ApiException.class,
+          () -> objects.list(ROUTE, "default", null, null, 1, bad, false)).code(), bad);
+    }
+  }
+
+  private static List<String> names(ObjectService.Page page) {
+    return page.items().stream().map(o -> o.at("/metadata/name").asText()).toList();
   }
 }

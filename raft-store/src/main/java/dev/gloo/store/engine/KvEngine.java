@@ -3,6 +3,7 @@ package dev.gloo.store.engine;
 import dev.gloo.store.DataDirException;
 import dev.gloo.store.KeyValue;
 import dev.gloo.store.RangeResult;
+import dev.gloo.store.RevisionNotHeldException;
 import dev.gloo.store.StoreException;
 import dev.gloo.store.Txn;
 import dev.gloo.store.TxnResult;
@@ -71,6 +72,13 @@ public final class KvEngine implements AutoCloseable {
   /** History records also held in memory, for watchers that keep up (about 2 KiB apiece). */
   private static final int RECENT_RECORDS = 4096;
   private static final long BLOCK_CACHE_BYTES = 32L << 20;
+  /**
+   * Snapshots held for the later pages of paged ranges: how long one stays after its last use,
+   * and how many at most. Clients fetch pages back to back; a page after that gets 410 at the API
+   * and the client lists again.
+   */
+  static final long HELD_IDLE_MILLIS = 60_000;
+  static final int MAX_HELD = 16;
 
   private final Path dir;
   private final LongSupplier clock;
@@ -87,10 +95,12 @@ public final class KvEngine implements AutoCloseable {
   private volatile long revision;
   private volatile long compacted;
   private final RecentHistory recent = new RecentHistory(RECENT_RECORDS);
+  private final HeldSnapshots held;
 
   private KvEngine(Path dir, LongSupplier clock) {
     this.dir = dir;
     this.clock = clock;
+    this.held = new HeldSnapshots(clock, HELD_IDLE_MILLIS, MAX_HELD, this::release);
   }
 
   /**
@@ -293,46 +303,95 @@ public final class KvEngine implements AutoCloseable {
     }
   }
 
-  /** A consistent read of keys under {@code prefix} and the revision they were read at. */
+  /**
+   * A consistent read of keys under {@code prefix} and the revision they were read at. A range
+   * with a limit holds the snapshot it read for a while, so that {@link #rangeAt} can read the
+   * next pages at the same revision (a caller may stop short of the limit and continue after any
+   * key it was given).
+   */
   public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
+    return readRange(-1, prefix, limit, startAfter);
+  }
+
+  /**
+   * The keys under {@code prefix} as they were at {@code revision}: from the snapshot an earlier
+   * page at that revision left held, or from the current state while it is still at that
+   * revision.
+   *
+   * @throws RevisionNotHeldException if neither is the case
+   */
+  public RangeResult rangeAt(long revision, String prefix, int limit, Optional<String> startAfter) {
+    return readRange(revision, prefix, limit, startAfter);
+  }
+
+  /** How many snapshots are held for later pages now. */
+  public int heldSnapshots() {
+    return held.size();
+  }
+
+  /** A range at {@code wanted}, or at the current revision when it is negative. */
+  private RangeResult readRange(long wanted, String prefix, int limit, Optional<String> startAfter) {
     lock.readLock().lock();
     try {
       RocksDB d = db();
-      Snapshot snapshot = d.getSnapshot();
+      HeldSnapshots.Lease lease = wanted < 0 ? null : held.acquire(wanted);
+      Snapshot snapshot = lease != null ? lease.snapshot() : d.getSnapshot();
+      boolean kept = false;
       try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
            RocksIterator it = d.newIterator(ro)) {
         long atRevision = longValue(d.get(ro, META_REVISION));
-        byte[] lower = key(prefix);
-        byte[] from = lower;
-        if (startAfter.isPresent()) {
-          // The smallest key after startAfter is startAfter followed by a zero byte.
-          byte[] after = key(startAfter.get());
-          byte[] next = Arrays.copyOf(after, after.length + 1);
-          if (Arrays.compareUnsigned(next, lower) > 0) {
-            from = next;
-          }
+        if (wanted >= 0 && atRevision != wanted) {
+          throw new RevisionNotHeldException(wanted, atRevision);
         }
-        it.seek(from);
-        List<KeyValue> items = new ArrayList<>();
-        Optional<String> continueAfter = Optional.empty();
-        for (; it.isValid() && startsWith(it.key(), lower); it.next()) {
-          if (limit > 0 && items.size() == limit) {
-            continueAfter = Optional.of(items.get(items.size() - 1).key());
-            break;
-          }
-          String k = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
-          items.add(Codec.decodeRecord(k, it.value()));
+        RangeResult result = scan(it, prefix, limit, startAfter, atRevision);
+        if (lease == null && limit > 0 && !result.items().isEmpty()) {
+          kept = held.hold(atRevision, snapshot);
         }
-        return new RangeResult(items, atRevision, continueAfter);
+        return result;
       } finally {
-        d.releaseSnapshot(snapshot);
-        snapshot.close();
+        if (lease != null) {
+          lease.close();
+        } else if (!kept) {
+          release(snapshot);
+        }
       }
     } catch (RocksDBException e) {
       throw failure("range " + prefix, e);
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  private static RangeResult scan(RocksIterator it, String prefix, int limit, Optional<String> startAfter,
+      long atRevision) {
+    byte[] lower = key(prefix);
+    byte[] from = lower;
+    if (startAfter.isPresent()) {
+      // The smallest key after startAfter is startAfter followed by a zero byte.
+      byte[] after = key(startAfter.get());
+      byte[] next = Arrays.copyOf(after, after.length + 1);
+      if (Arrays.compareUnsigned(next, lower) > 0) {
+        from = next;
+      }
+    }
+    it.seek(from);
+    List<KeyValue> items = new ArrayList<>();
+    Optional<String> continueAfter = Optional.empty();
+    for (; it.isValid() && startsWith(it.key(), lower); it.next()) {
+      if (limit > 0 && items.size() == limit) {
+        continueAfter = Optional.of(items.get(items.size() - 1).key());
+        break;
+      }
+      String k = new String(it.key(), 1, it.key().length - 1, StandardCharsets.UTF_8);
+      items.add(Codec.decodeRecord(k, it.value()));
+    }
+    return new RangeResult(items, atRevision, continueAfter);
+  }
+
+  /** Frees a snapshot of the open database (callers hold the lock, so the database stays). */
+  private void release(Snapshot snapshot) {
+    db.releaseSnapshot(snapshot);
+    snapshot.close();
   }
 
   /**
@@ -492,6 +551,7 @@ public final class KvEngine implements AutoCloseable {
 
   private void closeDb() {
     if (db != null) {
+      held.releaseAll();
       db.close();
       db = null;
     }

@@ -252,10 +252,7 @@ public final class RaftStoreNode implements Store, AutoCloseable {
 
   @Override
   public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
-    Requests.validatePrefix("prefix", prefix);
-    if (limit < 0) {
-      throw new InvalidRequestException("limit", "must not be negative");
-    }
+    Requests.validateRange(prefix, limit);
     // A read barrier, then the local state, which has applied everything the barrier saw (as
     // etcd serves a ReadIndex read). The range itself never passes through a Raft client
     // message, whose size is bounded: a list of a large collection is as big as the collection.
@@ -383,8 +380,14 @@ public final class RaftStoreNode implements Store, AutoCloseable {
 
     @Override
     public RangeResult range(String prefix, int limit, Optional<String> startAfter) {
-      Requests.validatePrefix("prefix", prefix);
+      Requests.validateRange(prefix, limit);
       return engine().range(prefix, limit, startAfter);
+    }
+
+    @Override
+    public RangeResult rangeAt(long revision, String prefix, int limit, Optional<String> startAfter) {
+      Requests.validateRange(prefix, limit);
+      return engine().rangeAt(revision, prefix, limit, startAfter);
     }
 
     @Override

@@ -65,4 +65,12 @@ public final class Requests {
       validateKey(field, prefix);
     }
   }
+
+  /** A range's prefix and limit (0 means no limit). */
+  public static void validateRange(String prefix, int limit) {
+    validatePrefix("prefix", prefix);
+    if (limit < 0) {
+      throw new InvalidRequestException("limit", "must not be negative");
+    }
+  }
 }

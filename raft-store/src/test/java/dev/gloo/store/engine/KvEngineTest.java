@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gloo.store.DataDirException;
 import dev.gloo.store.KeyValue;
+import dev.gloo.store.RangeResult;
+import dev.gloo.store.RevisionNotHeldException;
 import dev.gloo.store.Txn;
 import dev.gloo.store.WatchEvent;
 import java.nio.file.Files;
@@ -212,5 +214,78 @@ class KvEngineTest {
 
   private static List<String> keys(List<KeyValue> kvs) {
     return kvs.stream().map(KeyValue::key).toList();
+  }
+
+  @Test
+  void laterPagesOfAPagedRangeReadTheFirstPagesRevisionWhateverIsWrittenMeanwhile() {
+    try (KvEngine e = open()) {
+      for (int i = 0; i < 5; i++) {
+        e.apply(Txn.put("/p/k" + i, bytes("v" + i)), i + 1);
+      }
+      e.apply(Txn.put("/q", bytes("other")), 6);
+      RangeResult first = e.range("/p/", 2, Optional.empty());
+      assertEquals(List.of("/p/k0", "/p/k1"), keys(first));
+      assertEquals(6, first.revision());
+      assertEquals(1, e.heldSnapshots(), "a page of a limited range keeps its snapshot");
+      // Meanwhile: a new key among the later ones, one changed, one deleted.
+      e.apply(Txn.put("/p/k2a", bytes("new")), 7);
+      e.apply(Txn.put("/p/k3", bytes("changed")), 8);
+      e.apply(Txn.builder().delete("/p/k4").build(), 9);
+      RangeResult second = e.rangeAt(6, "/p/", 2, first.continueAfter());
+      RangeResult third = e.rangeAt(6, "/p/", 2, second.continueAfter());
+      assertEquals(List.of("/p/k2", "/p/k3"), keys(second));
+      assertEquals("v3", new String(second.items().get(1).value(), UTF_8));
+      assertEquals(List.of("/p/k4"), keys(third));
+      assertEquals(6, third.revision());
+      assertEquals(List.of("/p/k0", "/p/k1", "/p/k2", "/p/k2a", "/p/k3"), keys(e.range("/p/", 0, Optional.empty())));
+      assertEquals(1, e.heldSnapshots(), "later pages reuse the snapshot of the first");
+    }
+  }
+
+  @Test
+  void aRevisionThatIsNeitherHeldNorCurrentIsRefusedAndHeldSnapshotsExpire() {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/p/a", bytes("1")), 1);
+      e.apply(Txn.put("/p/b", bytes("2")), 2);
+      assertEquals(List.of("/p/b"), keys(e.rangeAt(2, "/p/", 0, Optional.of("/p/a"))),
+          "the current revision needs no held snapshot");
+      assertEquals(0, e.heldSnapshots(), "a range without a limit holds nothing");
+      RangeResult first = e.range("/p/", 1, Optional.empty());
+      e.apply(Txn.put("/p/c", bytes("3")), 3);
+      assertThrows(RevisionNotHeldException.class, () -> e.rangeAt(1, "/p/", 1, Optional.empty()));
+      clock.addAndGet(KvEngine.HELD_IDLE_MILLIS - 1);
+      assertEquals(List.of("/p/b"), keys(e.rangeAt(2, "/p/", 1, first.continueAfter())), "each use renews the hold");
+      clock.addAndGet(KvEngine.HELD_IDLE_MILLIS - 1);
+      assertEquals(List.of("/p/b"), keys(e.rangeAt(2, "/p/", 1, first.continueAfter())));
+      clock.addAndGet(KvEngine.HELD_IDLE_MILLIS);
+      RevisionNotHeldException gone = assertThrows(RevisionNotHeldException.class,
+          () -> e.rangeAt(2, "/p/", 1, first.continueAfter()));
+      assertEquals(2, gone.requested());
+      assertEquals(0, e.heldSnapshots());
+    }
+  }
+
+  @Test
+  void heldSnapshotsAreBoundedInNumberAndDroppedWhenTheDatabaseIsReplaced() {
+    try (KvEngine e = open()) {
+      e.apply(Txn.put("/p/a", bytes("1")), 1);
+      for (int i = 0; i < KvEngine.MAX_HELD + 4; i++) {
+        e.apply(Txn.put("/p/b", bytes("v" + i)), i + 2);
+        e.range("/p/", 1, Optional.empty());
+      }
+      assertEquals(KvEngine.MAX_HELD, e.heldSnapshots());
+      assertThrows(RevisionNotHeldException.class, () -> e.rangeAt(2, "/p/", 1, Optional.of("/p/a")),
+          "the least recently used goes first");
+      assertEquals("v4", new String(e.rangeAt(6, "/p/", 1, Optional.of("/p/a")).items().get(0).value(), UTF_8),
+          "the fifth is held still, at its own revision");
+      Path cp = tmp.resolve("cp");
+      e.checkpoint(cp);
+      e.restoreFrom(cp);
+      assertEquals(0, e.heldSnapshots());
+    }
+  }
+
+  private static List<String> keys(RangeResult r) {
+    return r.items().stream().map(KeyValue::key).toList();
   }
 }
