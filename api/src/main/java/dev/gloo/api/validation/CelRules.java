@@ -16,10 +16,10 @@ import dev.cel.runtime.CelEvaluationExceptionBuilder;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelVariableResolver;
 import dev.cel.runtime.CelStandardFunctions;
 import dev.cel.runtime.CelStandardFunctions.StandardFunction;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -127,21 +127,22 @@ public final class CelRules {
       Map<JsonNode, Object> converted) {
     String text = rule.path("rule").asText();
     Compiled c = programs.computeIfAbsent(text, this::compile);
-    String at = rule.hasNonNull("fieldPath") ? path + rule.get("fieldPath").asText() : path;
-    at = at.startsWith(".") ? at.substring(1) : at;
     if (c.program().isEmpty()) {
-      out.add(new FieldError(FieldError.Reason.FieldValueInvalid, at.isEmpty() ? "<root>" : at,
+      out.add(new FieldError(FieldError.Reason.FieldValueInvalid, field(rule, path),
           "Invalid value: " + SchemaValidator.render(value) + ": rule compile error: " + c.compileError()));
       return;
     }
     if (c.usesOldSelf() && old == null) {
       return;
     }
-    Map<String, Object> vars = new HashMap<>();
-    vars.put("self", converted.computeIfAbsent(value, CelRules::toCel));
-    if (c.usesOldSelf()) {
-      vars.put("oldSelf", converted.computeIfAbsent(old, CelRules::toCel));
-    }
+    Object self = converted.computeIfAbsent(value, CelRules::toCel);
+    Object oldSelf = c.usesOldSelf() ? converted.computeIfAbsent(old, CelRules::toCel) : null;
+    // A resolver rather than a map of variables: the runtime copies a map on every evaluation.
+    CelVariableResolver vars = name -> switch (name) {
+      case "self" -> Optional.of(self);
+      case "oldSelf" -> Optional.ofNullable(oldSelf);
+      default -> Optional.empty();
+    };
     String failure;
     try {
       Object result = c.program().get().eval(vars);
@@ -156,7 +157,14 @@ public final class CelRules {
     String prefix = reason == FieldError.Reason.FieldValueInvalid
         ? "Invalid value: " + SchemaValidator.render(value) + ": "
         : reason.text() + ": ";
-    out.add(new FieldError(reason, at.isEmpty() ? "<root>" : at, prefix + failure));
+    out.add(new FieldError(reason, field(rule, path), prefix + failure));
+  }
+
+  /** The field a rule's error names: where the rule sits, or its {@code fieldPath} below that. */
+  private static String field(JsonNode rule, String path) {
+    String at = rule.hasNonNull("fieldPath") ? path + rule.get("fieldPath").asText() : path;
+    at = at.startsWith(".") ? at.substring(1) : at;
+    return at.isEmpty() ? "<root>" : at;
   }
 
   private static FieldError.Reason reason(String name) {
